@@ -1,0 +1,39 @@
+"""partnergraph: an evidence knowledge graph of the literature on partnership working in health and social care.
+
+>>> import partnergraph as pg
+>>> g = pg.load()
+>>> isinstance(g, pg.EvidenceGraph)
+True
+"""
+
+from .api import EvidenceGraph, load
+from .errors import (
+    AmbiguousError,
+    ClaimSyntaxError,
+    DataDirError,
+    EncodingError,
+    IntegrityError,
+    PartnergraphError,
+    QueryError,
+    SourceParseError,
+    StoreError,
+    UnknownKeyError,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "load",
+    "EvidenceGraph",
+    "PartnergraphError",
+    "SourceParseError",
+    "ClaimSyntaxError",
+    "EncodingError",
+    "DataDirError",
+    "UnknownKeyError",
+    "AmbiguousError",
+    "IntegrityError",
+    "StoreError",
+    "QueryError",
+    "__version__",
+]

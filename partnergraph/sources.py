@@ -1,0 +1,437 @@
+"""BibTeX → sources: parse ``sources.bib`` with bibtexparser 2, check what it silently lets through, and map
+every entry to BIBO/DCTerms triples (DESIGN §2).
+
+>>> lib = parse_bibtex_text('@article{gray1989, author = {Gray, Barbara}, title = {Collaborating}, year = 1989}')
+>>> lib.sources[0].key, lib.sources[0].year, lib.sources[0].authors[0].family
+('gray1989', '1989', 'Gray')
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import EncodingError, SourceParseError
+from .namespaces import BIBO, DCTERMS, EVIDENCE_TYPES, FOAF, PG, PGID, RDF, RDFS, XSD
+
+# BibTeX/BibLaTeX entry type → BIBO class
+BIBO_TYPES = {
+    "article": "AcademicArticle",
+    "book": "Book",
+    "incollection": "Chapter",
+    "inbook": "Chapter",
+    "techreport": "Report",
+    "report": "Report",
+    "phdthesis": "Thesis",
+    "mastersthesis": "Thesis",
+    "thesis": "Thesis",
+    "inproceedings": "Article",
+    "conference": "Article",
+    "proceedings": "Proceedings",
+    "manual": "Manual",
+    "unpublished": "Manuscript",
+    "online": "Webpage",
+    "webpage": "Webpage",
+    "legislation": "Statute",
+    "misc": "Document",
+}
+#: fields partnergraph maps to RDF itself; every other field is kept as ``pg:extraField "name=value"``.
+MAPPED_FIELDS = {
+    "author", "editor", "title", "year", "date", "journal", "journaltitle", "booktitle", "volume", "number",
+    "issue", "pages", "doi", "isbn", "issn", "publisher", "institution", "organization", "school", "address",
+    "url", "edition", "status", "missing", "refnumber", "citedin", "evidencetype", "note", "seedfile", "type",
+    "month", "day", "howpublished", "chapter",
+}
+STATUS_VALUES = {"complete": "Complete", "incomplete": "Incomplete", "unidentified": "Unidentified"}
+
+_FIELD_START = re.compile(r"[,\n]\s*[A-Za-z][A-Za-z0-9_:.+-]*\s*=\s*[{\"]")
+_NEEDS_LATEX = re.compile(r"[\\{}~$]|--")
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """One author or editor: a person (family and given names) or an organisation kept whole."""
+
+    family: str
+    given: str = ""
+    organisation: bool = False
+
+    @property
+    def display(self) -> str:
+        return self.family if self.organisation or not self.given else f"{self.family}, {self.given}"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One entry of a bibliography, decoded to Unicode, with where it stands in its file (1-based lines)."""
+
+    key: str
+    entry_type: str
+    fields: dict[str, str]
+    line: int
+    end_line: int
+    authors: tuple[Person, ...] = ()
+    editors: tuple[Person, ...] = ()
+    et_al: bool = False
+    raw: str = field(default="", repr=False, compare=False)
+
+    def get(self, name: str, default: str = "") -> str:
+        return self.fields.get(name, default)
+
+    @property
+    def title(self) -> str:
+        return self.fields.get("title", "")
+
+    @property
+    def year(self) -> str:
+        y = self.fields.get("year") or self.fields.get("date", "")[:4]
+        return y
+
+    @property
+    def status(self) -> str:
+        """``Complete``, ``Incomplete`` or ``Unidentified`` (from the ``status`` field, else inferred)."""
+        given = self.fields.get("status", "").strip().lower()
+        if given in STATUS_VALUES:
+            return STATUS_VALUES[given]
+        return "Complete" if self.authors and self.title and self.year else "Incomplete"
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        return tuple(m.strip() for m in self.fields.get("missing", "").split(",") if m.strip())
+
+    @property
+    def short_citation(self) -> str:
+        """``Gray 1989``, ``Dowling et al. 2004``, ``Audit Commission 2005``, ``ref. 17 of wildridgereview``."""
+        if not self.authors:
+            if self.fields.get("refnumber"):
+                via = self.fields.get("citedin", "")
+                return f"ref. {self.fields['refnumber']}" + (f" of {via}" if via else "")
+            name = self.title[:40] or self.key
+        elif len(self.authors) == 1:
+            name = self.authors[0].family + (" et al." if self.et_al else "")
+        elif len(self.authors) == 2 and not self.et_al:
+            name = f"{self.authors[0].family} and {self.authors[1].family}"
+        else:
+            name = f"{self.authors[0].family} et al."
+        return f"{name} {self.year}".strip() if self.year else name
+
+
+@dataclass(frozen=True, slots=True)
+class BibFailure:
+    """A block that could not be read: 1-based line, key if known, and why."""
+
+    line: int
+    key: str | None
+    reason: str
+
+
+@dataclass(slots=True)
+class BibLibrary:
+    """The result of reading a bibliography: sources in file order, and failures (never silently dropped)."""
+
+    path: Path | None
+    sources: list[Source]
+    failures: list[BibFailure]
+
+    def raise_first(self) -> None:
+        if self.failures:
+            f = self.failures[0]
+            more = f" (and {len(self.failures) - 1} more)" if len(self.failures) > 1 else ""
+            raise SourceParseError(
+                self.path or "<bibtex>", f.line, f.reason + more,
+                hint="fix the entry (run 'partnergraph bib lint' to list every problem)",
+            )
+
+    def by_key(self) -> dict[str, Source]:
+        return {s.key: s for s in self.sources}
+
+
+def read_text(path: Path) -> str:
+    """Read a data file as UTF-8, or raise an :class:`EncodingError` naming the line of the first bad byte."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise EncodingError(path, line, f"invalid UTF-8 (byte 0x{data[exc.start]:02x})",
+                            hint="save the file as UTF-8") from None
+
+
+@lru_cache(maxsize=1)
+def _latex() -> object:
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    return LatexNodes2Text(strict_latex_spaces=True)
+
+
+@lru_cache(maxsize=65536)
+def decode_latex(value: str) -> str:
+    """LaTeX accents, braces and dashes to Unicode: ``M{\\"u}ller -- 3--19`` → ``Müller – 3–19``."""
+    if not _NEEDS_LATEX.search(value):
+        return value
+    if "\\" not in value and "$" not in value and "~" not in value:
+        out = value.replace("{", "").replace("}", "")
+        return out.replace("---", "\u2014").replace("--", "\u2013")
+    try:
+        return _latex().latex_to_text(value).strip()
+    except Exception:  # pylatexenc is lenient; keep the raw value rather than lose it
+        return value
+
+
+def split_people(value: str) -> tuple[tuple[Person, ...], bool]:
+    """Split a BibTeX name list; ``{Audit Commission}`` stays one organisation; ``and others`` sets et al."""
+    from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts, \
+        split_multiple_persons_names
+
+    people: list[Person] = []
+    et_al = False
+    for name in split_multiple_persons_names(value):
+        name = name.strip()
+        if not name:
+            continue
+        if name.lower() == "others":
+            et_al = True
+            continue
+        if name.startswith("{") and name.endswith("}") and _balanced(name[1:-1]):
+            people.append(Person(decode_latex(name[1:-1]).strip(), organisation=True))
+            continue
+        try:
+            parts = parse_single_name_into_parts(name)
+        except InvalidNameError:
+            people.append(Person(decode_latex(name)))
+            continue
+        family = " ".join(parts.von + parts.last + ([", " + " ".join(parts.jr)] if parts.jr else []))
+        people.append(Person(decode_latex(family).strip(), decode_latex(" ".join(parts.first)).strip()))
+    return tuple(people), et_al
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for ch in text:
+        depth += (ch == "{") - (ch == "}")
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _check_raw(raw: str) -> str | None:
+    """Catch what bibtexparser lets through: unbalanced braces, fields merged by a missing comma."""
+    if not _balanced(raw.replace("\\{", "").replace("\\}", "")):
+        return "unbalanced braces"
+    return None
+
+
+def parse_bibtex_text(text: str, path: Path | None = None) -> BibLibrary:
+    """Parse BibTeX text. Every failed block, duplicate key and suspicious value becomes a :class:`BibFailure`."""
+    import bibtexparser
+    from bibtexparser.model import DuplicateBlockKeyBlock, ImplicitComment, ParsingFailedBlock
+
+    library = bibtexparser.parse_string(text)
+    failures: list[BibFailure] = []
+    for block in library.failed_blocks:
+        line = (block.start_line or 0) + 1
+        key = getattr(getattr(block, "ignore_error_block", None), "key", None)
+        if isinstance(block, DuplicateBlockKeyBlock):
+            failures.append(BibFailure(line, block.key, f"duplicate citation key '{block.key}'"))
+        elif isinstance(block, ParsingFailedBlock):
+            reason = str(block.error).splitlines()[0] if block.error else "cannot parse entry"
+            first = block.raw.strip().splitlines()[0][:60] if block.raw.strip() else ""
+            failures.append(BibFailure(line, key, f"{reason.rstrip('.:')} in {first!r}"))
+        else:
+            failures.append(BibFailure(line, key, "cannot parse block"))
+    for block in library.blocks:
+        if isinstance(block, ImplicitComment) and re.search(r"^\s*[A-Za-z]+\s*=\s*[{\"\d]", block.comment, re.M):
+            failures.append(BibFailure((block.start_line or 0) + 1, None,
+                                       "field text outside any entry (a stray '}' closed the entry early?)"))
+    sources: list[Source] = []
+    for entry in library.entries:
+        line = (entry.start_line or 0) + 1
+        problem = _check_raw(entry.raw)
+        if problem:
+            failures.append(BibFailure(line, entry.key, f"entry '{entry.key}': {problem}"))
+            continue
+        fields: dict[str, str] = {}
+        bad = False
+        for f in entry.fields:
+            value = f.value if isinstance(f.value, str) else str(f.value)
+            name = f.key.lower()
+            if _FIELD_START.search("\n" + value.split("\n", 1)[-1]) and "\n" in value:
+                failures.append(BibFailure((f.start_line or entry.start_line or 0) + 1, entry.key,
+                                           f"entry '{entry.key}': field '{name}' swallows the next field "
+                                           "(missing comma?)"))
+                bad = True
+                break
+            if name in fields:
+                failures.append(BibFailure(line, entry.key, f"entry '{entry.key}': field '{name}' given twice"))
+                bad = True
+                break
+            fields[name] = value
+        if bad:
+            continue
+        authors, et_al = split_people(fields["author"]) if "author" in fields else ((), False)
+        editors, _ = split_people(fields["editor"]) if "editor" in fields else ((), False)
+        decoded = {k: (v if k in ("url", "doi") else " ".join(decode_latex(v).split())) for k, v in fields.items()}
+        end = line + entry.raw.count("\n")
+        sources.append(Source(entry.key, entry.entry_type.lower(), decoded, line, end, authors, editors, et_al,
+                              entry.raw))
+    failures.sort(key=lambda f: f.line)
+    return BibLibrary(path, sources, failures)
+
+
+def parse_bibtex(path: str | Path) -> BibLibrary:
+    """Read and parse a ``.bib`` file (UTF-8)."""
+    path = Path(path)
+    return parse_bibtex_text(read_text(path), path)
+
+
+# ---------------------------------------------------------------- BibTeX → RDF
+def source_iri(key: str) -> str:
+    return f"{PGID}source/{key}"
+
+
+def _slug(text: str) -> str:
+    import unicodedata
+
+    ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-") or "x"
+
+
+def agent_iri(person: Person) -> str:
+    kind = "org" if person.organisation else "person"
+    return f"{PGID}agent/{kind}/{_slug(person.family + ' ' + person.given)}"
+
+
+def normalise_doi(doi: str) -> str:
+    doi = doi.strip()
+    doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:\s*)", "", doi, flags=re.I)
+    return doi
+
+
+def bibo_class(source: Source) -> str:
+    t = source.entry_type
+    kind = source.get("type").lower()
+    if t == "misc" and kind in ("act", "statute", "legislation"):
+        return "Statute"
+    if t == "misc" and source.get("url") and not kind:
+        return "Webpage"
+    if t == "misc" and kind in ("report", "white paper", "policy"):
+        return "Report"
+    return BIBO_TYPES.get(t, "Document")
+
+
+def source_triples(sources: list[Source]):
+    """Yield ``(subject, predicate, object)`` for every source; objects are IRIs (str) or ``Lit``."""
+    for s in sources:
+        iri = source_iri(s.key)
+        f = s.fields
+        yield iri, RDF + "type", BIBO + "Document"
+        cls = bibo_class(s)
+        if cls != "Document":
+            yield iri, RDF + "type", BIBO + cls
+        yield iri, PG + "bibtexKey", Lit(s.key)
+        yield iri, PG + "bibtexType", Lit(s.entry_type)
+        yield iri, PG + "status", PG + s.status
+        for m in s.missing:
+            yield iri, PG + "missingField", Lit(m)
+        if "title" in f:
+            yield iri, DCTERMS + "title", Lit(f["title"])
+        year = s.year
+        if re.fullmatch(r"\d{4}", year):
+            yield iri, DCTERMS + "issued", Lit(year, XSD + "gYear")
+        elif year:
+            yield iri, DCTERMS + "issued", Lit(year)
+        if s.authors:
+            seq = iri + "/authors"
+            yield iri, BIBO + "authorList", seq
+            yield seq, RDF + "type", RDF + "Seq"
+            for i, person in enumerate(s.authors, 1):
+                agent = agent_iri(person)
+                yield iri, DCTERMS + "creator", agent
+                yield seq, f"{RDF}_{i}", agent
+                yield from _agent_triples(agent, person)
+        if s.et_al:
+            yield iri, PG + "etAl", Lit("true", XSD + "boolean")
+        for person in s.editors:
+            agent = agent_iri(person)
+            yield iri, BIBO + "editor", agent
+            yield from _agent_triples(agent, person)
+        container = f.get("journal") or f.get("journaltitle")
+        if container:
+            j = f"{PGID}journal/{_slug(container)}"
+            yield iri, DCTERMS + "isPartOf", j
+            yield j, RDF + "type", BIBO + "Journal"
+            yield j, DCTERMS + "title", Lit(container)
+        if f.get("booktitle"):
+            book = iri + "/book"
+            yield iri, DCTERMS + "isPartOf", book
+            yield book, RDF + "type", BIBO + ("Proceedings" if s.entry_type == "inproceedings" else "Book")
+            yield book, DCTERMS + "title", Lit(f["booktitle"])
+        for name, pred in (("volume", "volume"), ("number", "issue"), ("issue", "issue"), ("edition", "edition"),
+                           ("isbn", "isbn"), ("issn", "issn"), ("chapter", "chapter")):
+            if f.get(name):
+                yield iri, BIBO + pred, Lit(f[name])
+        if f.get("doi"):
+            yield iri, BIBO + "doi", Lit(normalise_doi(f["doi"]))
+        pages = f.get("pages", "")
+        if pages:
+            yield iri, BIBO + "pages", Lit(pages)
+            m = re.fullmatch(r"\s*(\w+)\s*[\u2013\u2014-]+\s*(\w+)\s*", pages)
+            if m:
+                yield iri, BIBO + "pageStart", Lit(m.group(1))
+                yield iri, BIBO + "pageEnd", Lit(m.group(2))
+        publisher = f.get("publisher") or f.get("institution") or f.get("organization") or f.get("school")
+        if publisher:
+            org = Person(publisher, organisation=True)
+            agent = agent_iri(org)
+            yield iri, DCTERMS + "publisher", agent
+            if cls == "Report":
+                yield iri, BIBO + "issuer", agent
+            yield from _agent_triples(agent, org)
+        if f.get("address"):
+            yield iri, PG + "place", Lit(f["address"])
+        if f.get("url"):
+            yield iri, BIBO + "uri", Lit(f["url"])
+        if f.get("howpublished"):
+            yield iri, PG + "howPublished", Lit(f["howpublished"])
+        if f.get("note"):
+            yield iri, RDFS + "comment", Lit(f["note"])
+        if f.get("refnumber"):
+            yield iri, PG + "refNumber", Lit(f["refnumber"])
+        for via in _keys(f.get("citedin", "")):
+            yield iri, PG + "asCitedIn", source_iri(via)
+        if f.get("seedfile"):
+            yield iri, PG + "seedFile", Lit(f["seedfile"])
+        et = f.get("evidencetype", "").strip().lower()
+        if et:
+            yield iri, PG + "evidenceType", PG + EVIDENCE_TYPES.get(et, _camel(et))
+        for name, value in f.items():
+            if name not in MAPPED_FIELDS:
+                yield iri, PG + "extraField", Lit(f"{name}={value}")
+        yield iri, RDFS + "label", Lit(s.short_citation)
+
+
+def _camel(text: str) -> str:
+    return "".join(w.capitalize() for w in re.split(r"[^A-Za-z0-9]+", text) if w)
+
+
+def _keys(value: str) -> list[str]:
+    return [k.strip() for k in value.split(",") if k.strip()]
+
+
+def _agent_triples(agent: str, person: Person):
+    yield agent, RDF + "type", FOAF + ("Organization" if person.organisation else "Person")
+    yield agent, FOAF + "name", Lit(person.display)
+    if not person.organisation:
+        yield agent, FOAF + "familyName", Lit(person.family)
+        if person.given:
+            yield agent, FOAF + "givenName", Lit(person.given)
+
+
+@dataclass(frozen=True, slots=True)
+class Lit:
+    """A literal: text and an optional datatype IRI."""
+
+    value: str
+    datatype: str | None = None

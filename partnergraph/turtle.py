@@ -1,0 +1,125 @@
+"""Sorted, stable Turtle: the same triples always give the same bytes (diffable ``claims.ttl``).
+
+Subjects are sorted by IRI; ``rdf:type`` then ``rdfs:label`` come first, other predicates sorted by their
+prefixed name; objects sorted; blank nodes used once are written inline (``[ … ]``), nested as needed.
+
+>>> import rdflib
+>>> g = rdflib.Graph().parse(data='<https://w3id.org/partnergraph/id/claim/b> a <https://w3id.org/partnergraph/ns#Benefit> .', format="turtle")
+>>> print(serialize(g).splitlines()[-1])
+claim:b a pg:Benefit .
+"""
+
+from __future__ import annotations
+
+import re
+
+from .namespaces import PREFIXES, RDF, RDFS, XSD
+
+_LOCAL_OK = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?$")
+PREFIX_ORDER = ["pg", "pgid", "source", "claim", "evidence", "set", "pool", "bibo", "cito", "dcterms", "foaf", "mp",
+                "oa", "owl", "prov", "rdf", "rdfs", "skos", "xsd"]
+
+
+def _iri(term: str) -> str:
+    for p in sorted(PREFIXES, key=lambda p: -len(PREFIXES[p])):
+        ns = PREFIXES[p]
+        if term.startswith(ns):
+            local = term[len(ns):]
+            if local and _LOCAL_OK.match(local) and "//" not in local:
+                return f"{p}:{local}"
+    return f"<{term}>"
+
+
+def _escape(text: str) -> str:
+    return (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+            .replace("\t", "\\t"))
+
+
+def _literal(lit) -> str:
+    value = str(lit)
+    dt = str(lit.datatype) if lit.datatype is not None else None
+    if dt == XSD + "integer" and re.fullmatch(r"[+-]?\d+", value):
+        return value
+    if dt == XSD + "boolean" and value in ("true", "false"):
+        return value
+    out = f'"{_escape(value)}"'
+    if lit.language:
+        return out + "@" + lit.language
+    if dt and dt != XSD + "string":
+        return out + "^^" + _iri(dt)
+    return out
+
+
+def serialize(graph) -> str:
+    """Serialise an rdflib graph as sorted, stable Turtle with the project prefixes."""
+    import rdflib
+
+    bnode_refs: dict = {}
+    for _, _, o in graph:
+        if isinstance(o, rdflib.BNode):
+            bnode_refs[o] = bnode_refs.get(o, 0) + 1
+    inline = {b for b, n in bnode_refs.items() if n == 1}
+    # a blank node in a cycle, or used as subject only, is written with a label
+    used = set()
+    for s, _, _ in graph:
+        if isinstance(s, rdflib.BNode):
+            used.add(s)
+
+    def term(t, depth: int) -> str:
+        if isinstance(t, rdflib.URIRef):
+            return _iri(str(t))
+        if isinstance(t, rdflib.Literal):
+            return _literal(t)
+        if t in inline and depth < 8:
+            return body(t, depth + 1, inline_node=True)
+        return "_:" + _bnode_label(t)
+
+    def pred_key(p) -> tuple:
+        ps = str(p)
+        if ps == RDF + "type":
+            return (0, "")
+        if ps == RDFS + "label":
+            return (1, "")
+        return (2, _iri(ps))
+
+    def obj_key(o, depth):
+        return term(o, depth)
+
+    labels: dict = {}
+
+    def _bnode_label(b) -> str:
+        if b not in labels:
+            labels[b] = f"b{len(labels)}"
+        return labels[b]
+
+    def body(s, depth: int, inline_node: bool = False) -> str:
+        preds = sorted(set(graph.predicates(s, None)), key=pred_key)
+        indent = "    " * (depth + 1)
+        parts = []
+        for p in preds:
+            objs = sorted((term(o, depth) for o in graph.objects(s, p)))
+            pstr = "a" if str(p) == RDF + "type" else _iri(str(p))
+            parts.append(f"{pstr} " + ", ".join(objs))
+        if inline_node:
+            if len(parts) <= 2 and all("\n" not in x for x in parts):
+                return "[ " + " ; ".join(parts) + " ]"
+            return "[\n" + (" ;\n").join(indent + x for x in parts) + "\n" + "    " * depth + "]"
+        return parts
+
+    subjects = set(graph.subjects())
+    named = sorted((s for s in subjects if isinstance(s, rdflib.URIRef)), key=str)
+    loose = sorted((s for s in subjects if isinstance(s, rdflib.BNode) and s not in inline), key=str)
+    out = [f"@prefix {p}: <{PREFIXES[p]}> ." for p in PREFIX_ORDER if p in PREFIXES]
+    out.append("")
+    for s in named + loose:
+        parts = body(s, 0)
+        head = term(s, 0) if isinstance(s, rdflib.URIRef) else "_:" + _bnode_label(s)
+        if len(parts) == 1:
+            out.append(f"{head} {parts[0]} .")
+        else:
+            out.append(f"{head} {parts[0]} ;")
+            for x in parts[1:-1]:
+                out.append(f"    {x} ;")
+            out.append(f"    {parts[-1]} .")
+        out.append("")
+    return "\n".join(out).rstrip("\n") + "\n"
