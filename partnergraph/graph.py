@@ -84,10 +84,10 @@ SELECT ?pool ?label ?review WHERE { ?pool a pg:PooledEvidenceBase .
   OPTIONAL { ?pool rdfs:label ?label } OPTIONAL { ?pool dcterms:source ?review } }"""
 Q_POOL_MEMBERS = "SELECT ?pool ?m WHERE { ?pool a pg:PooledEvidenceBase ; prov:hadMember ?m }"
 Q_CELLS = "SELECT ?c ?cell WHERE { ?c pg:qualityCategory ?cell }"
-Q_DERIVED = "SELECT ?c ?src WHERE { ?c a pg:Claim ; prov:wasDerivedFrom ?src }"
-Q_CLAIM_QUOTE = "SELECT ?c ?exact WHERE { ?c a pg:Claim ; pg:quote/oa:hasSelector/oa:exact ?exact }"
+Q_DERIVED = "SELECT ?c ?src WHERE { ?c prov:wasDerivedFrom ?src }"
+Q_CLAIM_QUOTE = "SELECT ?c ?exact WHERE { ?c rdfs:label ?l ; pg:quote/oa:hasSelector/oa:exact ?exact }"
 Q_ADDRESSES = "SELECT ?a ?b WHERE { ?a pg:addresses ?b }"
-Q_RELATED = "SELECT ?a ?b WHERE { ?a a pg:Claim ; skos:related ?b }"
+Q_RELATED = "SELECT ?a ?b WHERE { ?a skos:related ?b }"
 
 
 def _rows(store, query: str):
