@@ -7,6 +7,7 @@ is cached under the user's cache directory, keyed by a hash of the files' bytes.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -67,8 +68,9 @@ class DataDir:
         return cls(p, sp, cp, sp.read_bytes(), cp.read_bytes())
 
     def digest(self) -> str:
+        """Cache key: the data files' bytes plus the code and vocabulary that shape what is cached."""
         h = hashlib.sha256()
-        for part in (CACHE_FORMAT.encode(), ontology_text().encode(), self.sources_bytes, b"\0", self.claims_bytes):
+        for part in (CACHE_FORMAT.encode(), _code_fingerprint(), self.sources_bytes, b"\0", self.claims_bytes):
             h.update(part)
         return h.hexdigest()[:32]
 
@@ -77,6 +79,15 @@ class DataDir:
 
     def claims_text(self) -> str:
         return read_text(self.claims_path) if _bad_utf8(self.claims_bytes) else self.claims_bytes.decode()
+
+
+@functools.lru_cache(maxsize=1)
+def _code_fingerprint() -> bytes:
+    here = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for name in ("sources.py", "store.py", "graph.py", "namespaces.py", "ontology.ttl"):
+        h.update((here / name).read_bytes())
+    return h.digest()
 
 
 def _bad_utf8(data: bytes) -> bool:
