@@ -8,6 +8,7 @@ every entry to BIBO/DCTerms triples (DESIGN §2).
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -202,7 +203,7 @@ def split_people(value: str) -> tuple[tuple[Person, ...], bool]:
         except InvalidNameError:
             people.append(Person(decode_latex(name)))
             continue
-        family = " ".join(parts.von + parts.last + ([", " + " ".join(parts.jr)] if parts.jr else []))
+        family = " ".join(parts.von + parts.last) + (", " + " ".join(parts.jr) if parts.jr else "")
         people.append(Person(decode_latex(family).strip(), decode_latex(" ".join(parts.first)).strip()))
     return tuple(people), et_al
 
@@ -228,7 +229,13 @@ def parse_bibtex_text(text: str, path: Path | None = None) -> BibLibrary:
     import bibtexparser
     from bibtexparser.model import DuplicateBlockKeyBlock, ImplicitComment, ParsingFailedBlock
 
-    library = bibtexparser.parse_string(text)
+    quiet = logging.getLogger("bibtexparser")
+    level = quiet.level
+    quiet.setLevel(logging.CRITICAL)  # failures are collected below, not logged
+    try:
+        library = bibtexparser.parse_string(text)
+    finally:
+        quiet.setLevel(level)
     failures: list[BibFailure] = []
     for block in library.failed_blocks:
         line = (block.start_line or 0) + 1
@@ -236,9 +243,8 @@ def parse_bibtex_text(text: str, path: Path | None = None) -> BibLibrary:
         if isinstance(block, DuplicateBlockKeyBlock):
             failures.append(BibFailure(line, block.key, f"duplicate citation key '{block.key}'"))
         elif isinstance(block, ParsingFailedBlock):
-            reason = str(block.error).splitlines()[0] if block.error else "cannot parse entry"
             first = block.raw.strip().splitlines()[0][:60] if block.raw.strip() else ""
-            failures.append(BibFailure(line, key, f"{reason.rstrip('.:')} in {first!r}"))
+            failures.append(BibFailure(line, key, f"entry not closed (unbalanced braces?): {first!r}"))
         else:
             failures.append(BibFailure(line, key, "cannot parse block"))
     for block in library.blocks:

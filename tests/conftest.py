@@ -1,0 +1,129 @@
+"""Shared fixtures: a private cache per test session, the bundled data, and small data directories."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory):
+    """Never touch the user's cache: every test session gets its own."""
+    old = os.environ.get("PARTNERGRAPH_CACHE")
+    os.environ["PARTNERGRAPH_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if old is None:
+        os.environ.pop("PARTNERGRAPH_CACHE", None)
+    else:
+        os.environ["PARTNERGRAPH_CACHE"] = old
+
+
+@pytest.fixture(scope="session")
+def bundled():
+    """The bundled corpus, loaded once."""
+    import partnergraph as pg
+
+    return pg.load(DATA)
+
+
+@pytest.fixture
+def data_copy(tmp_path) -> Path:
+    """A writable copy of the bundled data directory."""
+    dest = tmp_path / "data"
+    shutil.copytree(DATA, dest)
+    return dest
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file's bytes under ``folder`` (to assert that nothing changed)."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+TINY_BIB = """@book{gray1989,
+  author = {Gray, Barbara},
+  title = {Collaborating: Finding Common Ground for Multiparty Problems},
+  publisher = {Jossey-Bass},
+  year = {1989},
+  status = {complete}
+}
+
+@techreport{auditcommission1998,
+  author = {{Audit Commission}},
+  title = {A Fruitful Partnership: Effective Partnership Working},
+  institution = {Audit Commission},
+  year = {1998},
+  status = {complete}
+}
+
+@article{review2004,
+  author = {Wildridge, Valerie and Childs, Sue},
+  title = {How to create successful partnerships---a review of the literature},
+  status = {incomplete},
+  missing = {journal, year}
+}
+"""
+
+TINY_TTL = """@prefix pg: <https://w3id.org/partnergraph/ns#> .
+@prefix source: <https://w3id.org/partnergraph/id/source/> .
+@prefix claim: <https://w3id.org/partnergraph/id/claim/> .
+@prefix evidence: <https://w3id.org/partnergraph/id/evidence/> .
+@prefix pool: <https://w3id.org/partnergraph/id/pool/> .
+@prefix set: <https://w3id.org/partnergraph/id/set/> .
+@prefix cito: <http://purl.org/spar/cito/> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix oa: <http://www.w3.org/ns/oa#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+
+claim:shared-resources a pg:Benefit ;
+    rdfs:label "Shared resources" ;
+    pg:qualityCategory pg:EconomyInput ;
+    prov:wasDerivedFrom source:review2004 .
+
+claim:trust a pg:CriticalSuccessFactor ;
+    rdfs:label "Develop and maintain trust" ;
+    prov:wasDerivedFrom source:review2004 .
+
+evidence:e1 a pg:EvidenceLink ;
+    pg:aboutClaim claim:trust ;
+    cito:hasCitingEntity source:review2004 ;
+    cito:hasCitedEntity source:gray1989 ;
+    pg:stance pg:Supports ;
+    pg:attribution pg:Direct ;
+    pg:locator "p.11" ;
+    pg:quote [ a oa:SpecificResource ; oa:hasSource source:review2004 ;
+               oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "trust is essential" ] ] .
+
+pool:p1 a pg:PooledEvidenceBase ;
+    rdfs:label "Sources of the benefits table" ;
+    dcterms:source source:review2004 ;
+    prov:hadMember source:gray1989, source:auditcommission1998 .
+
+evidence:e2 a pg:EvidenceLink ;
+    pg:aboutClaim claim:shared-resources ;
+    cito:hasCitingEntity source:review2004 ;
+    cito:hasCitedEntity pool:p1 ;
+    pg:stance pg:Supports ;
+    pg:attribution pg:Pooled .
+
+set:factors a pg:ClaimSet ;
+    rdfs:label "Factors" ;
+    skos:member claim:trust .
+"""
+
+
+@pytest.fixture
+def tiny(tmp_path) -> Path:
+    """A tiny valid data directory: 3 sources, 2 claims, one direct and one pooled link."""
+    d = tmp_path / "tiny"
+    d.mkdir()
+    (d / "sources.bib").write_text(TINY_BIB, encoding="utf-8")
+    (d / "claims.ttl").write_text(TINY_TTL, encoding="utf-8")
+    return d
