@@ -89,8 +89,8 @@ def sparql(g, query: str):
 
         return remote_query(g.endpoint, query)
     res = run_sparql(g.rdf, query)
-    if isinstance(res, bool):
-        return res
+    if isinstance(res, ox.QueryBoolean):
+        return bool(res)
     if isinstance(res, ox.QuerySolutions):
         names = [v.value for v in res.variables]
         return [{n: (sol[n].value if sol[n] is not None else None) for n in names} for sol in res]

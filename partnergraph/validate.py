@@ -97,7 +97,8 @@ def validate(data=None, *, shacl: bool = True) -> list[Finding]:
     if shacl:
         findings.extend(_shacl(store, place))
     findings = list(dict.fromkeys(findings))
-    findings.sort(key=lambda f: (f.severity != "error", f.file or "~", f.line or 0, f.rule))
+    syntax = ("bibtex-syntax", "turtle-syntax")
+    findings.sort(key=lambda f: (f.severity != "error", f.rule not in syntax, f.file or "~", f.line or 0, f.rule))
     return findings
 
 
