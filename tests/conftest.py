@@ -12,6 +12,22 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 
 
+MUST_RUN = {"seeds": "PARTNERGRAPH_SEEDS", "browser": "PARTNERGRAPH_REQUIRE_BROWSER",
+            "server": "PARTNERGRAPH_REQUIRE_BROWSER"}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """In CI (the variables set by .ci/run) a seeds, browser or server test that skips is a failure."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and not hasattr(report, "wasxfail"):
+        for mark, env in MUST_RUN.items():
+            if item.get_closest_marker(mark) and os.environ.get(env):
+                report.outcome = "failed"
+                report.longrepr = f"{mark} test skipped although {env} is set: {report.longrepr}"
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _private_cache(tmp_path_factory):
     """Never touch the user's cache: every test session gets its own."""
