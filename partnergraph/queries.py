@@ -287,7 +287,7 @@ def _pick(query: str, choices: dict[str, str], what: str, hint: str, prefiltered
         return exact[0]
     tokens = q.split()
     pool = {n: choices[n] for n, t in processed.items() if all(tok in t for tok in tokens)} or choices
-    cutoff = 0 if (prefiltered or pool is not choices) else 75
+    cutoff = 0 if (prefiltered or pool is not choices) else 85
     ranked = process.extract(query, pool, scorer=fuzz.WRatio, processor=_words, limit=None, score_cutoff=cutoff)
     ranked.sort(key=lambda r: (-r[1], r[2]))
     if not ranked:
@@ -307,6 +307,22 @@ def _short(text: str, n: int = 60) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
+def _not_an_id(nxg, text: str, kind: str, name: str) -> None:
+    """Text written as an id (``claim:x``, or one word with a hyphen) that names nothing: say so, with the
+    nearest ids, rather than guessing from its letters."""
+    import re
+
+    if not (text.startswith(kind + ":") or re.fullmatch(r"[A-Za-z0-9_.]+(-[A-Za-z0-9_.]+)+", text)):
+        return
+    from difflib import get_close_matches
+
+    ids = [n for n, d in nxg.nodes(data=True) if d["kind"] == kind]
+    near = [_bare(n) for n in get_close_matches(name, ids, n=5, cutoff=0.75)]
+    hint = f"did you mean: {', '.join(near)}" if near else f"list them with `partnergraph {kind}s`" \
+        if kind == "claim" else "see data/sources.bib for the keys"
+    raise UnknownKeyError(None, None, f"no {kind} with id '{_bare(name)}'", hint=hint)
+
+
 def resolve_claim(g, claim: str) -> str:
     """The node name (``claim:ID``) of a claim given by id (``claim:ID`` or ``ID``) or by words of its label.
 
@@ -322,6 +338,7 @@ def resolve_claim(g, claim: str) -> str:
     for name in (text, "claim:" + text):
         if nxg.nodes.get(name, {}).get("kind") == "claim":
             return name
+    _not_an_id(nxg, text, "claim", "claim:" + text.removeprefix("claim:"))
     labels = {n: d["label"] for n, d in nxg.nodes(data=True) if d["kind"] == "claim"}
     return _pick(text, labels, "claim", "give a claim id (see `partnergraph claims`) or try "
                                         f"`partnergraph search \"{text}\"`")
@@ -339,6 +356,7 @@ def resolve_source(g, source: str) -> str:
     for name in (text, "source:" + text):
         if nxg.nodes.get(name, {}).get("kind") == "source":
             return name
+    _not_an_id(nxg, text, "source", "source:" + text.removeprefix("source:"))
     sources = {n: d for n, d in nxg.nodes(data=True) if d["kind"] == "source"}
     labels = {n: d["label"] or d["key"] for n, d in sources.items()}
     q = _words(text).split()
@@ -586,9 +604,10 @@ def strength(g, claim: str | None = None, kind: str | tuple[str, ...] | None = N
     The rule, in this order:
 
     1. A claim with no evidence link (it rests only on the review's own words) is very low. Stop.
-    2. Start at high. Adequacy: count evidence units: each distinct direct source is one unit; all
-       pooled evidence together is one more unit, if any pooled source is not also a direct one.
-       3 or more units: no change; 2 units: down one level; 1 unit: down two levels.
+    2. Start at high. Adequacy: count evidence units: each distinct source cited directly in support
+       of the claim (a supporting or qualifying link; a disputing source is no support) is one unit;
+       all pooled evidence together is one more unit, if any pooled source is not also a direct one.
+       3 or more units: no change; 2 units: down one level; 1 unit or none: down two levels.
     3. Methodological limitations: if at least one direct source has a recorded evidence type and
        every recorded type is non-empirical (policy guidance, legislation, expert opinion,
        theory/model, textbook): down one level.
@@ -601,7 +620,7 @@ def strength(g, claim: str | None = None, kind: str | tuple[str, ...] | None = N
     >>> import partnergraph as pg
     >>> row = pg.load().strength("s004a-contract-not-partnership")[0]
     >>> row.rating, row.sources_direct, row.disputes
-    ('moderate', 3, 1)
+    ('low', 3, 1)
     """
     nxg = g.nx
     names = [resolve_claim(g, claim)] if claim is not None else _claims(nxg, _kinds(kind))
@@ -630,9 +649,11 @@ def _strength_row(nxg, c: str) -> StrengthRow:
         reasons.append("no evidence link: rests on the review's own words")
     else:
         level = 3
-        units = len(direct) + (1 if pooled - direct else 0)
-        what = f"{len(direct)} direct source(s)" + (f" + pooled evidence ({len(pooled)} sources)" if pooled else "")
-        drop = 0 if units >= 3 else 3 - units
+        backing = {u for u, e in links if u in direct and e["stance"] != "disputes"}
+        units = len(backing) + (1 if pooled - direct else 0)
+        what = f"{len(backing)} direct source(s) in support" + (f" + pooled evidence ({len(pooled)} sources)"
+                                                                  if pooled else "")
+        drop = 0 if units >= 3 else min(3 - units, 2)
         level -= drop
         reasons.append(f"adequacy: {units} evidence unit(s) ({what})" + (f": -{drop}" if drop else ": no change"))
         if types and all(t in NON_EMPIRICAL for t in types):
