@@ -23,17 +23,17 @@ from .errors import (
 __version__ = "0.1.0"
 
 __all__ = [
-    "load",
-    "EvidenceGraph",
-    "PartnergraphError",
-    "SourceParseError",
-    "ClaimSyntaxError",
-    "EncodingError",
-    "DataDirError",
-    "UnknownKeyError",
     "AmbiguousError",
+    "ClaimSyntaxError",
+    "DataDirError",
+    "EncodingError",
+    "EvidenceGraph",
     "IntegrityError",
-    "StoreError",
+    "PartnergraphError",
     "QueryError",
+    "SourceParseError",
+    "StoreError",
+    "UnknownKeyError",
     "__version__",
+    "load",
 ]

@@ -86,7 +86,7 @@ def _table(dicts: list[dict], cols: list[str], max_width: int = 60) -> str:
     cells = [[_cell(d.get(c)).replace("\n", " ") for c in cols] for d in dicts]
     cells = [[v if len(v) <= max_width else v[: max_width - 1] + "…" for v in row] for row in cells]
     widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(cols)]
-    line = "  ".join(c.ljust(w) for c, w in zip(cols, widths)).rstrip()
+    line = "  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True)).rstrip()
     sep = "  ".join("-" * w for w in widths)
-    body = ["  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() for r in cells]
+    body = ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in cells]
     return "\n".join([line, sep, *body]) + "\n"

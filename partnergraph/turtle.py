@@ -4,7 +4,8 @@ Subjects are sorted by IRI; ``rdf:type`` then ``rdfs:label`` come first, other p
 prefixed name; objects sorted; blank nodes used once are written inline (``[ … ]``), nested as needed.
 
 >>> import rdflib
->>> g = rdflib.Graph().parse(data='<https://w3id.org/partnergraph/id/claim/b> a <https://w3id.org/partnergraph/ns#Benefit> .', format="turtle")
+>>> ttl = '<https://w3id.org/partnergraph/id/claim/b> a <https://w3id.org/partnergraph/ns#Benefit> .'
+>>> g = rdflib.Graph().parse(data=ttl, format="turtle")
 >>> print(serialize(g).splitlines()[-1])
 claim:b a pg:Benefit .
 """
@@ -97,7 +98,7 @@ def serialize(graph) -> str:
         indent = "    " * (depth + 1)
         parts = []
         for p in preds:
-            objs = sorted((term(o, depth) for o in graph.objects(s, p)))
+            objs = sorted(term(o, depth) for o in graph.objects(s, p))
             pstr = "a" if str(p) == RDF + "type" else _iri(str(p))
             parts.append(f"{pstr} " + ", ".join(objs))
         if inline_node:

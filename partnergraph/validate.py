@@ -38,7 +38,7 @@ def validate(data=None, *, shacl: bool = True) -> list[Finding]:
     (errors first, then warnings, each in file order)."""
     from .api import find_subject_line
     from .sources import parse_bibtex_text
-    from .store import DataDir, GRAPH_CLAIMS, GRAPH_SOURCES, load_store
+    from .store import GRAPH_CLAIMS, GRAPH_SOURCES, DataDir, load_store
 
     d = DataDir.open(data)
     findings: list[Finding] = []
@@ -168,4 +168,4 @@ def errors_only(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if f.severity == "error"]
 
 
-__all__ = ["Finding", "validate", "summary", "PG", "Path"]
+__all__ = ["PG", "Finding", "Path", "summary", "validate"]

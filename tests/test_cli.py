@@ -8,10 +8,9 @@ import sys
 
 import pytest
 from click.testing import CliRunner
+from conftest import TINY_BIB, TINY_TTL, snapshot
 
 from partnergraph.cli import main
-
-from conftest import TINY_BIB, TINY_TTL, snapshot
 
 
 def run(*args, env=None):
@@ -76,17 +75,22 @@ def line_of(text: str, needle: str) -> int:
 
 
 BAD = [
-    pytest.param("claims.ttl", TINY_TTL.replace('rdfs:label "Factors" ;', 'rdfs:label "Factors"'),
+    pytest.param("claims.ttl", TINY_TTL.replace('rdfs:label "Factors" ;',
+                                                'rdfs:label "Factors"'),
                  "claims.ttl:", "Turtle syntax error", id="turtle-syntax"),
     pytest.param("sources.bib", TINY_BIB.replace("year = {1998},", "year = {1998,"), "sources.bib:",
                  "unbalanced", id="bibtex-unbalanced-brace"),
-    pytest.param("sources.bib", TINY_BIB + "\n@book{gray1989,\n  title = {Again}\n}\n", f"sources.bib:{line_of(TINY_BIB, '@book{gray1989') + TINY_BIB.count(chr(10)) + 1}",
+    pytest.param("sources.bib", TINY_BIB + "\n@book{gray1989,\n  title = {Again}\n}\n",
+                 f"sources.bib:{TINY_BIB.count(chr(10)) + 2}",
                  "duplicate citation key 'gray1989'", id="duplicate-key"),
-    pytest.param("claims.ttl", TINY_TTL.replace("cito:hasCitedEntity source:gray1989", "cito:hasCitedEntity source:nobody2000"),
+    pytest.param("claims.ttl", TINY_TTL.replace("cito:hasCitedEntity source:gray1989",
+                                                "cito:hasCitedEntity source:nobody2000"),
                  f"claims.ttl:{line_of(TINY_TTL, 'evidence:e1 a')}", "nobody2000", id="link-to-unknown-key"),
-    pytest.param("claims.ttl", TINY_TTL.replace("    pg:qualityCategory pg:EconomyInput ;\n", ""), f"claims.ttl:{line_of(TINY_TTL, 'claim:shared-resources a')}",
+    pytest.param("claims.ttl", TINY_TTL.replace("    pg:qualityCategory pg:EconomyInput ;\n", ""),
+                 f"claims.ttl:{line_of(TINY_TTL, 'claim:shared-resources a')}",
                  "no quality category", id="benefit-without-cell"),
-    pytest.param("sources.bib", TINY_BIB.replace("Jossey-Bass", "Jossey\udcff-Bass"), f"sources.bib:{line_of(TINY_BIB, 'Jossey')}",
+    pytest.param("sources.bib", TINY_BIB.replace("Jossey-Bass", "Jossey\udcff-Bass"),
+                 f"sources.bib:{line_of(TINY_BIB, 'Jossey')}",
                  "invalid UTF-8", id="invalid-utf8"),
 ]
 

@@ -96,7 +96,7 @@ def _table_cells(text_raw: str):
         elif rows and (line.startswith("(Sources") or line.startswith("Sources")):
             break
     for name, cells in rows:
-        for level, cell in zip(("Input", "Output", "Outcome"), cells):
+        for level, cell in zip(("Input", "Output", "Outcome"), cells, strict=False):
             yield name.capitalize(), level, fold(cell.replace("\u00b7", " "))
 
 
@@ -145,7 +145,7 @@ def test_every_sources_list_is_a_pooled_base_with_all_its_members(bundled, seeds
             candidates = [p for p, d in pools.items() if d["review"] == key]
             assert candidates, f"no pool for a Sources list of {key}"
             best = max(candidates, key=lambda p: sum(s in members[p] for s in surnames))
-            lost = [i for i, s in zip(items, surnames) if s not in members[best]]
+            lost = [i for i, s in zip(items, surnames, strict=True) if s not in members[best]]
             assert not lost, f"{key}: {lost} not members of {best}"
             lists += 1
     assert lists >= 3

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from conftest import TINY_BIB, TINY_TTL
 
 from partnergraph.validate import validate
-
-from conftest import TINY_BIB, TINY_TTL
 
 LINK_E1 = "    pg:locator \"p.11\" ;\n"
 
