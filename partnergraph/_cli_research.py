@@ -18,7 +18,17 @@ from .queries import DIMENSION_NAMES, LEVEL_NAMES
 
 CLAIM_COLUMNS = ["claim", "kind", "label", "cells", "sources_direct", "sources_pooled", "supports", "disputes",
                  "qualifies", "reviews"]
-KIND = click.Choice(CLAIM_KINDS, case_sensitive=False)
+
+
+class Choice(click.Choice):
+    """A case-insensitive choice whose error message lists the choices as written (``CriticalSuccessFactor``),
+    not case-folded."""
+
+    def get_invalid_choice_message(self, value, ctx) -> str:  # click >= 8.2
+        return f"{value!r} is not one of {', '.join(map(repr, self.choices))}."
+
+
+KIND = Choice(CLAIM_KINDS, case_sensitive=False)
 
 
 def _emit(rows, fmt, table_columns=None):
