@@ -689,8 +689,10 @@ class SearchRow:
 
 
 def search(g, text: str, limit: int = 20, min_score: float = 70.0) -> list[SearchRow]:
-    """Fuzzy search (rapidfuzz) over claim labels, claim quotes, evidence quotes and source citations and titles; the best
-    match per claim or source, best first.
+    """Fuzzy search (rapidfuzz) over claim labels, claim quotes, evidence quotes and source citations and
+    titles; the best match per claim or source, best first. The score (0-100) is 70% how well each word of
+    ``text`` is found in the field (``partial_ratio``, so typos are forgiven) and 30% how well the whole text
+    matches (``WRatio``).
 
     >>> import partnergraph as pg
     >>> pg.load().search("delayed discharge")[0].id
@@ -713,8 +715,17 @@ def search(g, text: str, limit: int = 20, min_score: float = 70.0) -> list[Searc
     q = _words(text)
     if not q:
         return []
-    hits = process.extract(q, [t[2] for t in targets], scorer=fuzz.WRatio, processor=_words, limit=None,
-                           score_cutoff=min_score)
+    tokens = [t for t in q.split() if len(t) > 2] or q.split()
+    processed = [_words(t[2]) for t in targets]
+    hits = []
+    wholes = process.cdist([q], processed, scorer=fuzz.WRatio)[0]
+    for i, (whole, t) in enumerate(zip(wholes, processed, strict=True)):
+        # how well each word of the query is found in the text (typos forgiven), then the text as a whole
+        cover = sum((fuzz.partial_ratio if len(t) >= len(tok) else fuzz.ratio)(tok, t)
+                    for tok in tokens) / len(tokens)
+        score = 0.7 * cover + 0.3 * float(whole)
+        if score >= min_score:
+            hits.append((t, score, i))
     best: dict[str, tuple[float, int]] = {}
     for _, score, i in hits:
         n = targets[i][0]
