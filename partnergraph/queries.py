@@ -296,7 +296,8 @@ def _pick(query: str, choices: dict[str, str], what: str, hint: str, prefiltered
         return ranked[0][2]
     top = ranked[0][1]
     close = [r for r in ranked if top - r[1] < 8][:10]
-    listing = "".join(f"\n  {_bare(n)}  {_short(label)}" for label, _, n in close)
+    width = max(len(_bare(n)) for _, _, n in close)
+    listing = "".join(f"\n  {_bare(n).ljust(width)}  {_short(label)}" for label, _, n in close)
     more = len([r for r in ranked if top - r[1] < 8]) - len(close)
     raise AmbiguousError(f"'{query}' fits {len(close) + more} {what}s about equally:{listing}"
                          + (f"\n  … and {more} more" if more else ""), hint=f"give the {what} id, or more words")

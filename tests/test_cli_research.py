@@ -263,3 +263,15 @@ def test_other_data_dir(tiny):
     assert rows[0]["sources_pooled"] == 2 and rows[0]["sources_direct"] == 0
     ev = as_json(run("evidence", "trust", "--data", tiny, "--format", "json"))
     assert [(r["source"], r["locator"], r["quote"]) for r in ev] == [("gray1989", "p.11", "trust is essential")]
+
+
+def test_every_research_command_is_documented():
+    from conftest import ROOT
+
+    doc = (ROOT / "docs" / "researchers.md").read_text(encoding="utf-8")
+    for name in {args[0] for args in COMMANDS.values()}:
+        assert f"`{name}" in doc or f"partnergraph {name}" in doc, name
+    for cls in (queries.ClaimRow, queries.EvidenceRow, queries.GapCell, queries.StrengthRow, queries.SearchRow,
+                queries.RelatedRow, queries.CocitedRow, queries.SourceClaimRow):
+        keys = ", ".join(f"`{f.name}`" for f in __import__("dataclasses").fields(cls))
+        assert f"| `{cls.__name__}` | {keys} |" in doc, f"docs/researchers.md: JSON keys of {cls.__name__}"
