@@ -630,8 +630,10 @@ def strength(g, claim: str | None = None, kind: str | tuple[str, ...] | None = N
     return sorted(rows, key=lambda r: (order[r.kind], r.claim)) if claim is None else rows
 
 
-def strength_rule() -> str:
-    """The rule :func:`strength` applies, as written in its docstring (what ``strength --explain`` prints)."""
+def strength_rule(g=None) -> str:
+    """The rule :func:`strength` applies, as written in its docstring (what ``strength --explain`` prints).
+
+    The graph argument is accepted (and ignored) so that ``g.strength_rule()`` works like every question."""
     import inspect
 
     doc = inspect.getdoc(strength) or ""

@@ -210,7 +210,7 @@ def test_evidence_expand_lists_pool_members(bundled):
     plain = bundled.evidence(c)
     expanded = bundled.evidence(c, expand=True)
     expected = Counter()
-    for u, _, d in ev_edges(G, c):
+    for u, _, _ in ev_edges(G, c):
         for m in (members(G, u) if G.nodes[u]["kind"] == "pool" else {u}):
             expected[bare(m)] += 1
     assert Counter(r.source for r in expanded) == expected
@@ -268,7 +268,7 @@ def test_gaps_match_the_graph(bundled):
     rows = bundled.gaps()
     assert [(r.dimension, r.level) for r in rows] == [(G.nodes["cell:" + c]["dimension"],
                                                         G.nodes["cell:" + c]["level"]) for c in CELLS]
-    for cell, r in zip(CELLS, rows):
+    for cell, r in zip(CELLS, rows, strict=True):
         bens = {n for n, d in G.nodes(data=True) if d["kind"] == "claim" and d["claim_kind"] == "Benefit"
                 and cell in d["cells"]}
         direct = set().union(*(direct_sources(G, b) for b in bens)) if bens else set()
@@ -471,6 +471,8 @@ def test_cocited(bundled):
 def test_every_public_function_is_a_method(bundled):
     for name in queries.__all__:
         assert callable(getattr(bundled, name)), name
+    assert bundled.strength_rule() == queries.strength_rule()
+    assert bundled.gaps() == queries.gaps(bundled)
 
 
 @pytest.mark.parametrize("call", [
