@@ -39,6 +39,9 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+_CONTROL = dict.fromkeys([*range(0, 9), *range(11, 32), 127], "\ufffd")
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
@@ -50,7 +53,8 @@ def _cell(value: Any) -> str:
         return "yes" if value else "no"
     if isinstance(value, float):
         return f"{value:.2f}"
-    return str(value)
+    # text from the data never drives the terminal (no escape sequences in a table)
+    return str(value).translate(_CONTROL)
 
 
 def render(rows: Iterable[Any], fmt: str = "table", columns: list[str] | None = None) -> str:
