@@ -170,3 +170,16 @@ def test_unidentified_entries_say_so_and_guess_nothing(bundled):
         if d.get("kind") == "source" and d["status"] == "unidentified":
             assert not d["title"] and not d["authors"] and not d["year"], d["key"]
             assert d["ref_number"] and d["cited_in"]
+
+
+def test_study_counts_are_printed_in_the_seed(bundled, seeds):
+    """A study count is a number the review prints, next to its finding — never a sum the curators made."""
+    checked = 0
+    for _, d in bundled.nx.nodes(data=True):
+        for sc in d.get("study_counts", ()) if d.get("kind") == "claim" else ():
+            text = " ".join(seeds.get(k, "") for k in d["derived_from"])
+            assert fold(sc["finding"]) in text
+            assert str(sc["count"]) in sc["finding"]
+            assert sc["out_of"] is None or re.search(rf"\b{sc['out_of']}\b", sc["finding"])
+            checked += 1
+    assert checked >= 2
