@@ -97,7 +97,7 @@ def selected_claims(g, sel: Selection) -> set[str]:
             if nxg.nodes.get(node, {}).get("kind") != "source":
                 raise UnknownKeyError(None, None, f"no source with key '{key}'",
                                       hint="see `partnergraph search` or sources.bib for the keys")
-            for _, v, k, d in nxg.out_edges(node, keys=True, data=True):
+            for _, v, d in nxg.out_edges(node, data=True):
                 if d["kind"] == "pooled_in":
                     by_source |= {c for _, c, dd in nxg.out_edges(v, data=True) if dd["kind"] == "evidences"}
                 elif d["kind"] == "evidences":

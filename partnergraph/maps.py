@@ -183,7 +183,7 @@ def map_spec(g, sel: Selection | None = None, *, layout_threshold: int = LAYOUT_
                       "quote": e["quote"]} for v, e in sorted(claims, key=lambda t: t[0])]
             spec.evidence[n] = {"heading": d["label"] or n, "lines": lines, "list_title": "Claims it evidences",
                                 "items": items}
-    for i, (u, v, k, d) in enumerate(sub.edges(keys=True, data=True)):
+    for i, (u, v, d) in enumerate(sub.edges(data=True)):
         kind = d["kind"]
         if kind == "evidences":
             colour, head = STANCE_STYLE.get(d["stance"], (OKABE_ITO["grey"], "arrow"))
@@ -251,7 +251,7 @@ def python_layout(sub, scale: float = 30.0, *, seed: int = 7) -> dict[str, tuple
         pos = pos / extent * size
         if x0 > 0 and x0 + size > row_w:
             x0, y0, row_h = 0.0, y0 + row_h + scale * 2, 0.0
-        for n, (x, y) in zip(comp, pos):
+        for n, (x, y) in zip(comp, pos, strict=True):
             placed[n] = (round(float(x + x0), 1), round(float(y + y0), 1))
         x0 += size + scale * 2
         row_h = max(row_h, size)
