@@ -113,9 +113,9 @@ def export(g, fmt: str, output: str | Path | None = None, sel: Selection | None 
 
     if fmt not in FORMATS:
         raise PartnergraphError(f"unknown export format '{fmt}'", hint="use " + ", ".join(FORMATS))
-    path = Path(output) if output else Path(DEFAULT_STEM + EXTENSIONS[fmt])
     if fmt == "csv":
-        return write_csv(g, path, sel)
+        return write_csv(g, output or DEFAULT_STEM, sel)
+    path = Path(output) if output else Path(DEFAULT_STEM + EXTENSIONS[fmt])
     if fmt in ("graphml", "gexf"):
         graph = export_graph(g, sel)
         buf = io.BytesIO()
@@ -140,9 +140,15 @@ def export(g, fmt: str, output: str | Path | None = None, sel: Selection | None 
     return [path]
 
 
-def csv_paths(path: Path) -> tuple[Path, Path]:
-    """Where the node table and the edge list go for ``-o PATH``."""
-    if path.is_dir() or str(path).endswith(("/", "\\")):
+def csv_paths(output: str | Path) -> tuple[Path, Path]:
+    """Where the node table and the edge list go for ``-o PATH`` (a directory when it exists as one or the
+    name ends with ``/``).
+
+    >>> [str(p) for p in csv_paths("out/graph.csv")]
+    ['out/graph-nodes.csv', 'out/graph-edges.csv']
+    """
+    path = Path(output)
+    if path.is_dir() or str(output).endswith(("/", "\\")):
         return path / "nodes.csv", path / "edges.csv"
     stem = path.name[:-4] if path.name.lower().endswith(".csv") else path.name
     return path.with_name(stem + "-nodes.csv"), path.with_name(stem + "-edges.csv")
@@ -157,7 +163,7 @@ def _csv_bytes(header: list[str], rows) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
-def write_csv(g, path: Path, sel: Selection | None = None) -> list[Path]:
+def write_csv(g, path: str | Path, sel: Selection | None = None) -> list[Path]:
     """A node table (``id, kind, label, …``) and an edge list (``source, target, key, kind, …``)."""
     from .store import write_atomic_bytes
 
