@@ -86,10 +86,10 @@ def selected_claims(g, sel: Selection) -> set[str]:
     claims = {n for n, d in nxg.nodes(data=True) if d["kind"] == "claim"}
     if kinds:
         claims = {c for c in claims if nxg.nodes[c]["claim_kind"] in kinds}
-    if dims:
-        claims = {c for c in claims if any(any(cell.startswith(d) for d in dims) for cell in nxg.nodes[c]["cells"])}
-    if levels:
-        claims = {c for c in claims if any(cell.endswith(lv) for lv in levels for cell in nxg.nodes[c]["cells"])}
+    if dims or levels:  # one cell must match both (effectiveness + input → EffectivenessInput)
+        claims = {c for c in claims if any((not dims or any(cell.startswith(d) for d in dims))
+                                           and (not levels or any(cell.endswith(lv) for lv in levels))
+                                           for cell in nxg.nodes[c]["cells"])}
     if sel.sources:
         by_source: set[str] = set()
         for key in sel.sources:
