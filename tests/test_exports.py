@@ -1,0 +1,156 @@
+"""Exports (issue 5): GraphML and GEXF read back by networkx with nodes, edges and attributes intact; Turtle
+sorted and stable; JSON-LD with a context; CSV as a node table and an edge list; the map's filters apply."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import networkx as nx
+import pytest
+import rdflib
+import rdflib.compare
+from click.testing import CliRunner
+from conftest import DATA
+
+import partnergraph as pg
+from partnergraph.cli import main
+from partnergraph.errors import PartnergraphError
+from partnergraph.exports import csv_paths, export, export_graph, flat_value, selected_rdf
+from partnergraph.filters import Selection
+from partnergraph.namespaces import PG
+
+
+def edge_set(g):
+    return {(u, v, k) for u, v, k in g.edges(keys=True)}
+
+
+def test_graphml_round_trip_keeps_nodes_edges_and_attributes(bundled, tmp_path):
+    path = export(bundled, "graphml", tmp_path / "g.graphml")[0]
+    back = nx.read_graphml(path, force_multigraph=True)
+    want = export_graph(bundled)
+    assert set(back.nodes) == set(bundled.nx.nodes)
+    assert edge_set(back) == edge_set(bundled.nx)
+    for n, d in want.nodes(data=True):
+        assert back.nodes[n] == d, n
+    for u, v, k, d in want.edges(keys=True, data=True):
+        assert back.edges[u, v, k] == d, (u, v, k)
+
+
+def test_graphml_flattens_tuples_and_drops_none(bundled):
+    G = bundled.nx
+    src = next(n for n, d in G.nodes(data=True) if d["kind"] == "source" and len(d["authors"]) > 1)
+    flat = export_graph(bundled)
+    assert flat.nodes[src]["authors"] == "; ".join(G.nodes[src]["authors"])
+    assert all(v is not None for _, d in flat.nodes(data=True) for v in d.values())
+    assert flat_value(None) is None and flat_value(({"count": 2},)) == '[{"count": 2}]'
+
+
+def test_gexf_round_trip(bundled, tmp_path):
+    path = export(bundled, "gexf", tmp_path / "g.gexf")[0]
+    back = nx.read_gexf(path)
+    want = export_graph(bundled)
+    assert set(back.nodes) == set(want.nodes)
+    assert edge_set(back) == edge_set(want)
+    for n, d in want.nodes(data=True):
+        got = dict(back.nodes[n])
+        if "networkx_key" in got:  # networkx's GEXF writer renames a node attribute called "key"
+            got["key"] = got.pop("networkx_key")
+        assert got == d, n
+    ids = [d["id"] for *_, d in back.edges(keys=True, data=True)]
+    assert len(ids) == len(set(ids)), "GEXF edge ids are unique"
+    for u, v, k, d in want.edges(keys=True, data=True):
+        got = {x: y for x, y in back.edges[u, v, k].items() if x != "id"}
+        assert got == d
+
+
+def test_turtle_is_sorted_and_stable(bundled, tmp_path):
+    a = export(bundled, "turtle", tmp_path / "a.ttl")[0].read_bytes()
+    fresh = pg.load(DATA, cache=False)  # new blank node ids in the store
+    b = export(fresh, "turtle", tmp_path / "b.ttl")[0].read_bytes()
+    assert a == b
+    subjects = [line.split()[0] for line in a.decode().splitlines() if line and not line[0].isspace()
+                and not line.startswith("@prefix")]
+    assert subjects, "subjects are written"
+
+
+def test_turtle_holds_every_evidence_link_and_claim(bundled, tmp_path):
+    text = export(bundled, "turtle", tmp_path / "a.ttl")[0].read_text(encoding="utf-8")
+    rdf = rdflib.Graph().parse(data=text, format="turtle")
+    links = set(rdf.subjects(rdflib.RDF.type, rdflib.URIRef(PG + "EvidenceLink")))
+    n_links = sum(1 for *_, k in bundled.nx.edges(keys=True) if k.startswith("evidence:"))
+    assert len(links) == n_links
+    labelled = {str(s) for s in rdf.subjects(rdflib.RDFS.label, None)}
+    n_claims = sum(1 for _, d in bundled.nx.nodes(data=True) if d["kind"] == "claim")
+    assert sum("/id/claim/" in s for s in labelled) == n_claims
+
+
+def test_turtle_export_of_a_filter_holds_only_its_claims(bundled, tmp_path):
+    sel = Selection(kinds=("Barrier",))
+    text = export(bundled, "turtle", tmp_path / "b.ttl", sel)[0].read_text(encoding="utf-8")
+    rdf = rdflib.Graph().parse(data=text, format="turtle")
+    typed = {str(o).rsplit("#", 1)[-1] for s, o in rdf.subject_objects(rdflib.RDF.type) if "/id/claim/" in str(s)}
+    assert typed == {"Barrier"}
+
+
+@pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
+def test_jsonld_has_a_context_and_the_same_triples(bundled, tmp_path):
+    sel = Selection(kinds=("Benefit",))
+    path = export(bundled, "jsonld", tmp_path / "g.jsonld", sel)[0]
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    assert doc["@context"]["pg"] == PG
+    back = rdflib.Graph().parse(data=path.read_text(encoding="utf-8"), format="json-ld")
+    assert rdflib.compare.isomorphic(back, selected_rdf(bundled, sel))
+
+
+def test_csv_node_table_and_edge_list(bundled, tmp_path):
+    nodes_path, edges_path = export(bundled, "csv", tmp_path / "graph.csv")
+    assert nodes_path.name == "graph-nodes.csv" and edges_path.name == "graph-edges.csv"
+    with nodes_path.open(encoding="utf-8", newline="") as fh:
+        nodes = list(csv.DictReader(fh))
+    with edges_path.open(encoding="utf-8", newline="") as fh:
+        edges = list(csv.DictReader(fh))
+    assert {r["id"] for r in nodes} == set(bundled.nx.nodes)
+    assert {(r["source"], r["target"], r["key"]) for r in edges} == edge_set(bundled.nx)
+    first = next(r for r in edges if r["kind"] == "evidences")
+    assert first["stance"] == bundled.nx.edges[first["source"], first["target"], first["key"]]["stance"]
+
+
+def test_csv_into_a_directory(tmp_path):
+    r = CliRunner().invoke(main, ["export", "--to", "csv", "-o", str(tmp_path / "out") + "/", "--kind", "Barrier"])
+    assert r.exit_code == 0, r.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["edges.csv", "nodes.csv"]
+    assert csv_paths(tmp_path / "out") == (tmp_path / "out" / "nodes.csv", tmp_path / "out" / "edges.csv")
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf", "jsonld", "turtle"])
+def test_export_command_writes_the_default_file(fmt, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    r = CliRunner().invoke(main, ["export", "--to", fmt, "--dimension", "equity"])
+    assert r.exit_code == 0, r.output
+    written = list(tmp_path.iterdir())
+    assert len(written) == 1 and written[0].name.startswith("evidence-graph.") and written[0].stat().st_size > 0
+
+
+def test_filters_apply_to_graph_exports(bundled, tmp_path):
+    path = export(bundled, "graphml", tmp_path / "e.graphml", Selection(dimensions=("equity",)))[0]
+    back = nx.read_graphml(path, force_multigraph=True)
+    claims = [d for _, d in back.nodes(data=True) if d["kind"] == "claim"]
+    assert claims and all("Equity" in d["cells"] for d in claims)
+
+
+@pytest.mark.parametrize("args, code", [
+    pytest.param(["export", "--to", "pdf"], 2, id="unknown-format"),
+    pytest.param(["export"], 2, id="no-format"),
+    pytest.param(["export", "--to", "csv", "--source", "nosuchkey"], 1, id="unknown-source"),
+])
+def test_bad_exports_are_refused(args, code, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    r = CliRunner().invoke(main, args)
+    assert r.exit_code == code
+    assert not list(tmp_path.iterdir())
+
+
+def test_unknown_format_in_the_api(bundled, tmp_path):
+    with pytest.raises(PartnergraphError, match="unknown export format"):
+        export(bundled, "xlsx", tmp_path / "x.xlsx")
