@@ -157,7 +157,9 @@ def map_spec(g, sel: Selection | None = None, *, layout_threshold: int = LAYOUT_
             review = d.get("review")
             spec.nodes.append({"id": n, "label": _short(name, 24), "title": title,
                                "shape": "star" if review else "square",
-                               "size": 7 + 4 * math.sqrt(n_claims_ev + len(pools)),
+                               "size": (14 + 1.5 * math.sqrt(sum(1 for _, _, e in sub.in_edges(n, data=True)
+                                                                  if e["kind"] == "derived_from")))
+                               if review else 7 + 4 * math.sqrt(n_claims_ev + len(pools)),
                                "color": {"background": SOURCE_COLOUR if not review else "#FFFFFF",
                                          "border": "#222222"},
                                "borderWidth": 2 if review else 1, "kind": "source"})
