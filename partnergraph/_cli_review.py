@@ -61,12 +61,12 @@ def map_(output, sel, layout_threshold, open_browser, data, store):
       partnergraph map --kind Benefit --dimension equity -o equity.html
       partnergraph map --source gray1989 --open
     """
+    from .exports import write_file
     from .maps import LAYOUT_THRESHOLD, map_spec, render_spec
-    from .store import write_atomic_bytes
 
     g = load_graph(data, store)
     spec = map_spec(g, sel, layout_threshold=LAYOUT_THRESHOLD if layout_threshold is None else layout_threshold)
-    write_atomic_bytes(output, render_spec(spec).encode("utf-8"))
+    write_file(output, render_spec(spec).encode("utf-8"))
     how = "layout computed in Python" if spec.python_layout else "layout settles in the browser"
     click.echo(f"Wrote {output}: {spec.counts} ({how})", err=True)
     if open_browser:

@@ -36,6 +36,21 @@ EXTENSIONS = {"graphml": ".graphml", "gexf": ".gexf", "jsonld": ".jsonld", "turt
 DEFAULT_STEM = "evidence-graph"
 
 
+def write_file(path: str | Path, data: bytes) -> Path:
+    """Write an output file atomically (temp file + rename), readable as the user's umask allows (the temp
+    file alone would leave it private, mode 0600)."""
+    import os
+
+    from .store import write_atomic_bytes
+
+    path = Path(path)
+    write_atomic_bytes(path, data)
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(path, 0o666 & ~mask)
+    return path
+
+
 def flat_value(value):
     """An attribute value GraphML/GEXF/CSV can hold: tuples of strings → ``"a; b"``, records → JSON text,
     ``None`` → ``None`` (the caller drops it); str, int, float and bool stay as they are.
@@ -109,8 +124,6 @@ def export(g, fmt: str, output: str | Path | None = None, sel: Selection | None 
     """
     import networkx as nx
 
-    from .store import write_atomic_bytes
-
     if fmt not in FORMATS:
         raise PartnergraphError(f"unknown export format '{fmt}'", hint="use " + ", ".join(FORMATS))
     if fmt == "csv":
@@ -128,15 +141,15 @@ def export(g, fmt: str, output: str | Path | None = None, sel: Selection | None 
                 d["id"] = f"e{i}"
                 d["key"] = key
             nx.write_gexf(graph, buf, encoding="utf-8")
-        write_atomic_bytes(path, buf.getvalue())
+        write_file(path, buf.getvalue())
         return [path]
     rdf = selected_rdf(g, sel)
     if fmt == "turtle":
         from .turtle import serialize
 
-        write_atomic_bytes(path, serialize(rdf).encode("utf-8"))
+        write_file(path, serialize(rdf).encode("utf-8"))
     else:
-        write_atomic_bytes(path, jsonld_text(rdf).encode("utf-8"))
+        write_file(path, jsonld_text(rdf).encode("utf-8"))
     return [path]
 
 
@@ -165,16 +178,14 @@ def _csv_bytes(header: list[str], rows) -> bytes:
 
 def write_csv(g, path: str | Path, sel: Selection | None = None) -> list[Path]:
     """A node table (``id, kind, label, …``) and an edge list (``source, target, key, kind, …``)."""
-    from .store import write_atomic_bytes
-
     graph = flat_graph(g, sel)
     nodes_path, edges_path = csv_paths(path)
     node_cols = sorted({k for _, d in graph.nodes(data=True) for k in d} - {"kind", "label"})
     edge_cols = sorted({k for _, _, d in graph.edges(data=True) for k in d} - {"kind"})
     node_rows = [{"id": n, **d} for n, d in graph.nodes(data=True)]
     edge_rows = [{"source": u, "target": v, "key": k, **d} for u, v, k, d in graph.edges(keys=True, data=True)]
-    write_atomic_bytes(nodes_path, _csv_bytes(["id", "kind", "label", *node_cols], node_rows))
-    write_atomic_bytes(edges_path, _csv_bytes(["source", "target", "key", "kind", *edge_cols], edge_rows))
+    write_file(nodes_path, _csv_bytes(["id", "kind", "label", *node_cols], node_rows))
+    write_file(edges_path, _csv_bytes(["source", "target", "key", "kind", *edge_cols], edge_rows))
     return [nodes_path, edges_path]
 
 

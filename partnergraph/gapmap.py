@@ -151,13 +151,13 @@ def render_gap_matrix(g, fmt: str, output_path: str | Path) -> Path:
 
     Raises :class:`~partnergraph.errors.PartnergraphError` for another format.
     """
-    from .store import write_atomic_bytes
+    from .exports import write_file
 
     if fmt not in FORMATS:
         raise PartnergraphError(f"unknown gap matrix format '{fmt}'", hint="use html, png or svg")
     path = Path(output_path)
     if fmt == "html":
-        write_atomic_bytes(path, gap_page(g).encode("utf-8"))
+        write_file(path, gap_page(g).encode("utf-8"))
         return path
     import io
 
@@ -168,5 +168,5 @@ def render_gap_matrix(g, fmt: str, output_path: str | Path) -> Path:
 
     with matplotlib.rc_context({"svg.hashsalt": "partnergraph", "svg.fonttype": "none"}):
         fig.savefig(buf, format=fmt, dpi=150, metadata=metadata)
-    write_atomic_bytes(path, buf.getvalue())
+    write_file(path, buf.getvalue())
     return path

@@ -356,12 +356,12 @@ def write_map(g, output: str | Path = "evidence-map.html", sel: Selection | None
     >>> "cdnjs" in p.read_text(encoding="utf-8")
     False
     """
-    from .store import write_atomic_bytes
+    from .exports import write_file
 
     spec = map_spec(g, sel, layout_threshold=layout_threshold)
     html = render_spec(spec)
     path = Path(output)
-    write_atomic_bytes(path, html.encode("utf-8"))
+    write_file(path, html.encode("utf-8"))
     if open_browser:
         webbrowser.open(path.resolve().as_uri())
     return path

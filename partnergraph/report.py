@@ -283,7 +283,7 @@ def report_text(g, fmt: str = "md") -> str:
 
 def write_report(g, output: str | Path = "report.md") -> Path:
     """Write the report to ``output``; the suffix (``.md`` or ``.html``) chooses the format."""
-    from .store import write_atomic_bytes
+    from .exports import write_file
 
     path = Path(output)
     suffix = path.suffix.lower().lstrip(".")
@@ -291,5 +291,5 @@ def write_report(g, output: str | Path = "report.md") -> Path:
     if fmt is None:
         raise PartnergraphError(f"cannot tell the report format from '{path.name}'",
                                 hint="name the file report.md (Markdown) or report.html")
-    write_atomic_bytes(path, report_text(g, fmt).encode("utf-8"))
+    write_file(path, report_text(g, fmt).encode("utf-8"))
     return path
