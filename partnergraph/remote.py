@@ -271,8 +271,8 @@ def push(data: str | Path | None, url: str, *, graph_store: str | None = None,
     build_graph(st)  # refuses dangling keys and uncategorised benefits, like every load
     ep = endpoints(url, graph_store)
     plan = []
-    for name, graph, path in (("sources", GRAPH_SOURCES, d.sources_path), ("claims", GRAPH_CLAIMS, d.claims_path),
-                              ("ontology", GRAPH_ONTOLOGY, "partnergraph/ontology.ttl")):
+    for graph, path in ((GRAPH_SOURCES, d.sources_path), (GRAPH_CLAIMS, d.claims_path),
+                        (GRAPH_ONTOLOGY, "partnergraph/ontology.ttl")):
         body = st.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
         plan.append((str(path), graph, body, body.count(b"\n")))
     done = []
