@@ -48,23 +48,28 @@ def _source_name(nxg, node: str) -> str:
     return d.get("label") or d.get("key") or node
 
 
-def claim_sources(g, claim_id: str) -> list[str]:
-    """One line per evidence link of a claim: ``Gray 1989 — supports, direct, p. 11`` or, for a pooled link,
-    the pooled base with its member sources."""
+def claim_evidence(g, claim_id: str) -> list[tuple[str, tuple[str, ...]]]:
+    """One ``(line, members)`` per evidence link of a claim: ``("Gray 1989 — supports, direct, p. 11", ())``
+    or, for a pooled link, the pooled base and its member sources."""
     nxg = g.nx
     node = claim_id if claim_id.startswith("claim:") else "claim:" + claim_id
-    lines = []
+    out = []
     for u, _, e in sorted(nxg.in_edges(node, data=True), key=lambda t: (t[0], t[2].get("evidence", ""))):
         if e["kind"] != "evidences":
             continue
         if nxg.nodes[u]["kind"] == "pool":
-            members = sorted(_source_name(nxg, m) for m, _, k in nxg.in_edges(u, keys=True) if k == "pooled_in")
-            lines.append(f"{e['stance']}, pooled: {nxg.nodes[u]['label'] or u} ({len(members)} sources: "
-                         + "; ".join(members) + ")")
+            members = tuple(sorted(_source_name(nxg, m) for m, _, k in nxg.in_edges(u, keys=True)
+                                   if k == "pooled_in"))
+            out.append((f"{e['stance']}, pooled: {nxg.nodes[u]['label'] or u} ({len(members)} sources)", members))
         else:
             extra = f", {e['locator']}" if e["locator"] else ""
-            lines.append(f"{_source_name(nxg, u)} — {e['stance']}, {e['attribution']}{extra}")
-    return lines
+            out.append((f"{_source_name(nxg, u)} — {e['stance']}, {e['attribution']}{extra}", ()))
+    return out
+
+
+def claim_sources(g, claim_id: str) -> list[str]:
+    """The lines of :func:`claim_evidence`, the members of a pooled base joined in."""
+    return [line + (": " + "; ".join(members) if members else "") for line, members in claim_evidence(g, claim_id)]
 
 
 def _cell_text(c) -> str:
@@ -93,7 +98,8 @@ def gap_page(g, title: str = "Evidence gap matrix: benefits of partnership worki
         detail[cid] = {
             "heading": f"{c.dimension} / {c.level}",
             "summary": text + (f"; {c.direct_share:.0%} of sources direct" if c.sources_total else ""),
-            "claims": [{"id": cl, "label": nxg.nodes["claim:" + cl]["label"], "sources": claim_sources(g, cl)}
+            "claims": [{"id": cl, "label": nxg.nodes["claim:" + cl]["label"],
+                        "sources": [{"line": line, "members": list(m)} for line, m in claim_evidence(g, cl)]}
                        for cl in c.claims]}
     env = Environment(loader=FileSystemLoader(str(Path(__file__).parent / "templates")),
                       autoescape=select_autoescape(default=True, default_for_string=True))
