@@ -178,9 +178,10 @@ def status_fields(entry: ImportedEntry) -> tuple[tuple[str, str], ...]:
 
 # ---------------------------------------------------------------- text helpers
 def bib_escape(text: str) -> str:
-    """Plain text (RIS, CSL-JSON) to a BibTeX value body: braces, backslashes, ``$`` and ``~`` escaped."""
+    """Plain text (RIS, CSL-JSON) to a BibTeX value body: braces, backslashes, ``$ ~ % &`` escaped."""
     text = text.replace("\\", "\x00")
     text = text.replace("{", "\\{").replace("}", "\\}").replace("$", "\\$").replace("~", "\\textasciitilde{}")
+    text = text.replace("%", "\\%").replace("&", "\\&")
     text = text.replace("\x00", "\\textbackslash{}")
     return " ".join(text.split())
 

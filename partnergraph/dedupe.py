@@ -8,7 +8,8 @@ Rules (in order):
    a chapter shares its book's ISBN, so a chapter never matches a book, and two chapters with one ISBN
    must also have similar titles.
 3. **Title, name, year** — normalised titles similar (rapidfuzz ``token_sort_ratio`` ≥ 90), at least one
-   family name (or organisation) in common, and years within one of each other.
+   family name (or organisation) in common, and years within one of each other. Where one side has no names
+   or no year (an incomplete entry), the titles must agree at ≥ 97 instead.
 
 Guards: ``@misc`` vs ``@techreport`` (or ``@report``, ``@online``, ``@manual``) of one report still match;
 a preprint (``pubstate = {preprint}``, an arXiv/bioRxiv/medRxiv/SSRN DOI or venue) and a published version
@@ -34,6 +35,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 TITLE_THRESHOLD = 90.0
+STRICT_THRESHOLD = 97.0
 _PREPRINT_VENUES = re.compile(r"arxiv|biorxiv|medrxiv|ssrn|preprint|research square|osf preprints", re.I)
 _PREPRINT_DOIS = ("10.48550/", "10.1101/", "10.2139/", "10.21203/", "10.31219/", "10.20944/")
 _CHAPTER = {"incollection", "inbook"}
@@ -143,19 +145,26 @@ def compare(a: Record, b: Record) -> Match | None:
     if chapter_book or not a.title or not b.title:
         return None
     shared = a.surnames & b.surnames
+    threshold = TITLE_THRESHOLD
     if not shared:
-        return None
-    if a.year is None or b.year is None or abs(a.year - b.year) > 1:
-        return None
+        if a.surnames and b.surnames:
+            return None
+        threshold = STRICT_THRESHOLD  # a side without names: the title must carry the match
+    if a.year is not None and b.year is not None:
+        if abs(a.year - b.year) > 1:
+            return None
+    elif a.year is not None or b.year is not None:
+        threshold = STRICT_THRESHOLD
     if a.volume and b.volume and a.volume != b.volume:
         return None
     if a.pages and b.pages and a.pages != b.pages:
         return None
     score = _title_score(a.title, b.title)
-    if score < TITLE_THRESHOLD:
+    if score < threshold:
         return None
-    years = str(a.year) if a.year == b.year else f"{a.year}/{b.year}"
-    why = f"title {score:.0f}% similar, shared name {sorted(shared)[0]}, year {years}"
+    years = str(a.year or "none") if a.year == b.year else f"{a.year or 'none'}/{b.year or 'none'}"
+    who = f"shared name {sorted(shared)[0]}" if shared else "no names to compare"
+    why = f"title {score:.0f}% similar, {who}, year {years}"
     if a.preprint != b.preprint:
         return Match(a.key, b.key, score, "version", "preprint and published version: " + why)
     if a.entry_type != b.entry_type:
@@ -209,7 +218,7 @@ class DedupeIndex:
             for s in r.surnames:
                 for y in (r.year - 1, r.year, r.year + 1):
                     out.update(self._name_year.get((s, y), ()))
-        for t in set(_title_tokens(r.title)):
+        for t in self._rare(r):
             out.update(self._word.get(t, ()))
         out.discard(r.key)
         return out

@@ -155,18 +155,23 @@ def recover(path: str | Path) -> list[str]:
         except (ValueError, KeyError, OSError):
             names = []
         for name in names:
-            tmp = path / (name + NEW_SUFFIX)
+            tmp = path / _tmp_name(name)
             if tmp.exists():
                 os.replace(tmp, path / name)
                 done.append(f"completed the interrupted write of {name}")
         journal.unlink(missing_ok=True)
         _fsync_dir(path)
-    for tmp in path.glob("*" + NEW_SUFFIX):
+    for tmp in path.glob(".*" + NEW_SUFFIX):
         tmp.unlink(missing_ok=True)
         done.append(f"removed the unfinished {tmp.name}")
     for tmp in path.glob(JOURNAL + ".tmp"):
         tmp.unlink(missing_ok=True)
     return done
+
+
+def _tmp_name(name: str) -> str:
+    """The prepared new version of data file ``name`` (hidden, next to it)."""
+    return "." + name + NEW_SUFFIX
 
 
 def _write_synced(path: Path, data: bytes) -> None:
@@ -181,7 +186,7 @@ def commit(path: Path, files: dict[str, bytes]) -> None:
     if not files:
         return
     for name, data in files.items():
-        _write_synced(path / (name + NEW_SUFFIX), data)
+        _write_synced(path / _tmp_name(name), data)
     if len(files) > 1:
         _write_synced(path / (JOURNAL + ".tmp"), json.dumps({"files": sorted(files)}).encode())
         os.replace(path / (JOURNAL + ".tmp"), path / JOURNAL)
@@ -190,7 +195,7 @@ def commit(path: Path, files: dict[str, bytes]) -> None:
     for i, name in enumerate(sorted(files)):
         if i:
             _pause("BETWEEN_RENAMES")
-        os.replace(path / (name + NEW_SUFFIX), path / name)
+        os.replace(path / _tmp_name(name), path / name)
     _fsync_dir(path)
     if len(files) > 1:
         (path / JOURNAL).unlink(missing_ok=True)
@@ -313,7 +318,8 @@ def set_field(raw: str, name: str, value: str) -> str:
     head = raw[ls:last.value_start]
     m = re.match(r"([ \t]*)(\S+)([ \t]*)=([ \t]*)", head)
     indent, width, after = (m.group(1), len(m.group(2)) + len(m.group(3)), m.group(4)) if m else ("  ", 0, " ")
-    label = name.ljust(width) if len(name) < width else name + " "
+    aligned = m is not None and len(m.group(3)) > 1
+    label = name.ljust(width) if aligned and len(name) < width else name + " "
     return raw[:last.value_end] + f",\n{indent}{label}={after}{value}" + raw[last.value_end:]
 
 
@@ -479,7 +485,7 @@ def repoint_claims(claims: Claims, old_iri: str, new_iri: str) -> int:
 
 
 def _canonical_note(claims: Claims, d, new: bytes, expected: int = 0) -> list[str]:
-    if claims.churn(new) <= expected + 20:
+    if claims.churn(new) <= expected:
         return []
     return [f"{d.claims_path.name} was not in partnergraph's sorted form: it is rewritten sorted (a larger "
             "diff than the change itself, once)"]
@@ -832,9 +838,10 @@ def unlink(target: str, key: str | None = None, data=None, *, dry_run: bool = Fa
                 raise AmbiguousError(f"claim {target} has {len(found)} links to {key}: " +
                                      ", ".join(str(x).rsplit("/", 1)[-1] for x in found),
                                      hint="unlink one by its id")
+        size = len(g)
         _remove_tree(g, found[0])
         plan = Plan(d, claims=claims.dump())
-        plan.notes += _canonical_note(claims, d, plan.claims)
+        plan.notes += _canonical_note(claims, d, plan.claims, size - len(g) + 4)
         plan.rows.append(ChangeRow("unlink", "evidence:" + str(found[0]).rsplit("/", 1)[-1], "removed"))
         apply(plan, dry_run=dry_run)
     return plan

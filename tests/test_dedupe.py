@@ -1,0 +1,124 @@
+"""Duplicate detection: identifiers decide, titles+names+years otherwise, and the known traps are guarded."""
+
+from __future__ import annotations
+
+import itertools
+import random
+import time
+
+import pytest
+
+from partnergraph.dedupe import (
+    DedupeIndex,
+    compare,
+    find_duplicates,
+    isbn13,
+    normalise_doi,
+    record_from_fields,
+    record_from_source,
+)
+from partnergraph.sources import parse_bibtex
+
+
+def rec(key, etype="article", names=("Gray",), **fields):
+    return record_from_fields(key, etype, {k: str(v) for k, v in fields.items()}, list(names))
+
+
+TITLE = "Collaborating: finding common ground for multiparty problems"
+
+
+def test_identifiers_are_normalised():
+    assert normalise_doi("https://doi.org/10.1000/ABC") == normalise_doi("doi: 10.1000/abc") == "10.1000/abc"
+    assert isbn13("0-415-33920-6") == isbn13("978-0-415-33920-9") == "9780415339209"
+
+
+@pytest.mark.parametrize("a, b, kind", [
+    pytest.param(rec("a", doi="10.1/X", title="One"), rec("b", doi="https://doi.org/10.1/x", title="Other",
+                 names=("Smith",)), "duplicate", id="same-doi-decides"),
+    pytest.param(rec("a", doi="10.1/x", title=TITLE, year=1989), rec("b", doi="10.1/y", title=TITLE, year=1989),
+                 None, id="conflicting-doi-blocks"),
+    pytest.param(rec("a", "book", isbn="0415339206", title="A"), rec("b", "book", isbn="9780415339209", title="B"),
+                 "duplicate", id="same-isbn-books"),
+    pytest.param(rec("a", "book", isbn="1861342209", title="Partnership working", year=2001),
+                 rec("b", "incollection", isbn="1861342209", title="Partnership working", year=2001),
+                 None, id="chapter-shares-its-books-isbn"),
+    pytest.param(rec("a", "incollection", isbn="1861342209", title="Chapter one on trust", year=2001),
+                 rec("b", "incollection", isbn="1861342209", title="Chapter two on money", year=2001),
+                 None, id="two-chapters-of-one-book"),
+    pytest.param(rec("a", "techreport", names=("Audit Commission",), title="A fruitful partnership", year=1998),
+                 rec("b", "misc", names=("Audit Commission",), title="A Fruitful Partnership.", year=1998),
+                 "duplicate", id="misc-vs-techreport"),
+    pytest.param(rec("a", title=TITLE, year=2019, journal="Public Administration"),
+                 rec("b", "misc", title=TITLE, year=2018, pubstate="preprint"), "version", id="preprint-vs-published"),
+    pytest.param(rec("a", title=TITLE, year=2019, doi="10.1/pub"),
+                 rec("b", "misc", title=TITLE, year=2018, doi="10.48550/arXiv.1"), None, id="preprint-own-doi"),
+    pytest.param(rec("a", title=TITLE, year=1989), rec("b", title=TITLE, year=1991), None, id="years-apart"),
+    pytest.param(rec("a", title=TITLE, year=1989), rec("b", title=TITLE, year=1990), "duplicate", id="year-within-one"),
+    pytest.param(rec("a", title=TITLE, year=1989), rec("b", title=TITLE, year=1989, names=("Smith",)), None,
+                 id="no-shared-name"),
+    pytest.param(rec("a", title="Editorial", year=2004, volume=12), rec("b", title="Editorial", year=2004, volume=13),
+                 None, id="different-volumes"),
+    pytest.param(rec("a", title=TITLE, year=1989), rec("b", title="Collaborating across boundaries", year=1989),
+                 None, id="different-titles"),
+    pytest.param(rec("a", year=2003), rec("b", year=2003), None, id="no-titles"),
+])
+def test_compare(a, b, kind):
+    m = compare(a, b)
+    assert (m.kind if m else None) == kind
+    if m:
+        assert m.reason and 0 < m.score <= 100
+        assert compare(b, a).kind == kind  # symmetric
+
+
+def test_bundled_data_has_no_duplicates_and_a_copy_is_found(bundled):
+    lib = parse_bibtex(bundled.data.sources_path)
+    recs = [record_from_source(s) for s in lib.sources]
+    assert [m for m in find_duplicates(recs) if m.kind == "duplicate"] == []  # the curators reconciled them
+    with_isbn = next(s for s in lib.sources if s.get("isbn"))
+    copy = record_from_source(type(with_isbn)(with_isbn.key + "copy", with_isbn.entry_type, with_isbn.fields, 0, 0,
+                                              with_isbn.authors, with_isbn.editors))
+    pairs = find_duplicates(recs + [copy])
+    assert [(m.key_a, m.key_b) for m in pairs] == [(with_isbn.key, with_isbn.key + "copy")]
+
+
+def _generated(n: int, seed: int = 1):
+    rnd = random.Random(seed)
+    words = [f"w{i}" for i in range(3000)]
+    names = [f"name{i}" for i in range(300)]
+    recs = []
+    for i in range(n):
+        title = " ".join(rnd.sample(words, 6))
+        recs.append(rec(f"k{i}", names=(rnd.choice(names),), title=title, year=rnd.randint(1990, 2020)))
+    for i in range(0, n, 10):  # every tenth gets a near copy
+        r = recs[i]
+        recs.append(rec(f"d{i}", names=tuple(r.surnames), title=r.title + " s", year=r.year))
+    return recs
+
+
+def test_blocking_finds_what_all_pairs_finds():
+    recs = _generated(600)
+    brute = {(a.key, b.key) for a, b in itertools.combinations(recs, 2) if compare(a, b)}
+    blocked = {(m.key_a, m.key_b) for m in find_duplicates(recs)}
+    assert blocked == brute and len(brute) >= 60
+
+
+def test_blocking_scales():
+    recs = _generated(5000)
+    t = time.perf_counter()
+    found = find_duplicates(recs)
+    assert time.perf_counter() - t < 5
+    assert len(found) >= 500
+
+
+def test_index_is_incremental():
+    idx = DedupeIndex([rec("a", title=TITLE, year=1989)])
+    r = rec("b", title=TITLE.upper(), year=1989)
+    assert [m.key_b for m in idx.matches(r)] == ["a"]
+    idx.add(r)
+    assert {m.key_b for m in idx.matches(rec("c", title=TITLE, year=1990))} == {"a", "b"}
+
+
+def test_possible_match_with_an_untitled_entry():
+    idx = DedupeIndex([rec("gray1989", year=1989)])
+    r = rec("new", title=TITLE, year=1989)
+    assert idx.matches(r) == [] and idx.possible(r) == ["gray1989"]
