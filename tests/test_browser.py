@@ -213,3 +213,19 @@ def test_markup_in_the_data_never_runs_in_the_gap_matrix(browser, tmp_path):
     assert page.evaluate("window.__xss") is None
     assert v.errors == [] and v.outside == []
     page.context.close()
+
+
+def test_map_laid_out_in_python_opens_without_physics(browser, bundled, tmp_path):
+    from partnergraph.filters import Selection
+    from partnergraph.maps import map_spec
+
+    sel = Selection(kinds=("Barrier",))
+    v = visit(browser, write_map(bundled, tmp_path / "big.html", sel, layout_threshold=10))
+    page = v.page
+    spec = map_spec(bundled, sel, layout_threshold=10)
+    assert page.evaluate("window.pgNodes.length") == len(spec.nodes)
+    node = spec.nodes[0]
+    pos = page.evaluate("id => window.pgNetwork.getPositions([id])[id]", node["id"])
+    assert (round(pos["x"], 1), round(pos["y"], 1)) == (node["x"], node["y"])
+    assert v.errors == [] and v.outside == []
+    page.context.close()

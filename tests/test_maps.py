@@ -241,3 +241,14 @@ def test_importing_the_cli_does_not_import_pyvis():
     code = "import sys, partnergraph.cli; print([m for m in ('pyvis', 'matplotlib', 'jinja2') if m in sys.modules])"
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert r.stdout.strip() == "[]"
+
+
+def test_open_flag_opens_the_written_file(tmp_path, monkeypatch):
+    import webbrowser
+
+    opened = []
+    monkeypatch.setattr(webbrowser, "open", lambda url: opened.append(url))
+    out = tmp_path / "m.html"
+    r = CliRunner().invoke(main, ["map", "--kind", "Driver", "-o", str(out), "--open"])
+    assert r.exit_code == 0, r.output
+    assert opened == [out.resolve().as_uri()]
