@@ -129,7 +129,8 @@ def selected_claims(g, sel: Selection) -> set[str]:
 def filtered_graph(g, sel: Selection | None = None, *, kinds: tuple[str, ...] | None = None):
     """The part of the graph ``sel`` chooses, as a new ``MultiDiGraph`` (attributes shared with ``g.nx``).
 
-    Without filters this is the whole graph. ``kinds`` limits the node kinds kept (e.g. the map keeps
+    Without filters this is the whole graph; filters that match no claim raise
+    :class:`~partnergraph.errors.PartnergraphError`. ``kinds`` limits the node kinds kept (e.g. the map keeps
     ``("claim", "source", "pool")``); edges are kept when both ends are.
     """
     import networkx as nx
@@ -141,6 +142,9 @@ def filtered_graph(g, sel: Selection | None = None, *, kinds: tuple[str, ...] | 
         nodes = set(nxg.nodes)
     else:
         claims = selected_claims(g, sel)
+        if not claims:
+            raise PartnergraphError(f"no claim matches {sel.describe()}",
+                                    hint="loosen the filters; `partnergraph stats` shows what the data holds")
         nodes = set(claims)
         for c in claims:
             for u, _, d in nxg.in_edges(c, data=True):

@@ -175,6 +175,8 @@ def test_claim_set_filter_takes_members_of_sub_sets(bundled):
     pytest.param(["--kind", "Benefitt"], 2, "Invalid value for '--kind'", id="unknown-kind"),
     pytest.param(["--dimension", "equality"], 2, "Invalid value for '--dimension'", id="unknown-dimension"),
     pytest.param(["--stance", "refutes"], 2, "Invalid value for '--stance'", id="unknown-stance"),
+    pytest.param(["--kind", "Objective", "--stance", "disputes"], 1,
+                 "no claim matches kind Objective; stance disputes", id="nothing-matches"),
 ])
 def test_bad_filters_are_refused(args, code, message, tmp_path):
     r = CliRunner().invoke(main, ["map", "-o", str(tmp_path / "m.html"), *args])
