@@ -385,6 +385,9 @@ def line_offsets(text: str) -> list[int]:
 
 
 KEY_FIELDS = ("citedin", "crossref", "xref")
+#: a field named in ``missing`` is supplied by any of these (BibLaTeX names, a report's issuer as publisher)
+_SATISFIED_BY = {"publisher": ("publisher", "institution", "organization", "school"), "year": ("year", "date"),
+                 "journal": ("journal", "journaltitle"), "address": ("address", "location")}
 
 
 def _repoint_bib(text: str, sources: list[Source], old: str, new: str | None, skip: set[str]) -> tuple[list, list]:
@@ -636,8 +639,13 @@ def merge(keep: str, drop: str, data=None, *, dry_run: bool = False, lock_timeou
         raw = set_field(raw, "ids", replace_key_in_list(ids, drop, drop) if ids else "{" + drop + "}")
         missing = field_value(raw, "missing")
         if missing is not None:
-            left = [m.strip() for m in missing.strip("{}").split(",") if m.strip() and m.strip() not in have]
+            left = [m.strip() for m in missing.strip("{}").split(",")
+                    if m.strip() and not any(alt in have for alt in _SATISFIED_BY.get(m.strip(), (m.strip(),)))]
             raw = set_field(raw, "missing", "{" + ", ".join(left) + "}") if left else delete_field(raw, "missing")
+            status = (field_value(raw, "status") or "").strip("{}\" ").lower()
+            if not left and status == "incomplete":
+                raw = set_field(raw, "status", "{complete}")
+                copied.append("status → complete (nothing missing)")
         ks, ke = entry_span(text, offsets, k)
         xs, xe = entry_span(text, offsets, x)
         # remove the dropped entry with the blank line that follows it

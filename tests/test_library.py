@@ -126,21 +126,29 @@ def test_bib_add_keeps_every_existing_byte(data_copy):
             assert r.key in keys and r.detail
 
 
+def at(name: str, needle: str) -> tuple[str, int]:
+    """(file name, 1-based line) of the first line of fixture ``name`` that starts with ``needle``."""
+    lines = (FIX / name).read_text(encoding="utf-8").splitlines()
+    return name, next(i for i, x in enumerate(lines, 1) if x.startswith(needle))
+
+
 def test_bib_add_outcomes(data_copy):
     rows = {(Path(r.file).name, r.line): r for r in lib.add_entries(IMPORTS, data_copy).rows}
-    assert rows[("zotero-bbt.bib", 3)].outcome == "duplicate" and rows[("zotero-bbt.bib", 3)].key == "rittel1973"
-    assert "DOI" in rows[("zotero-bbt.bib", 3)].detail
-    assert rows[("export.ris", 25)].key == "kodner2006"  # DOI with URL prefix, upper case
-    assert rows[("jabref.bib", 29)].key == "huxham2005"  # ISBN-10 vs ISBN-13
-    assert rows[("jabref.bib", 59)].outcome == "duplicate"  # a duplicate inside the import
-    assert rows[("jabref.bib", 37)].outcome == "added"  # a chapter sharing balloch2001's ISBN is not the book
-    assert rows[("jabref.bib", 55)].outcome == "skipped"
-    misc, report = rows[("jabref.bib", 48)], rows[("zotero-bbt.bib", 27)]
+    rittel = rows[at("zotero-bbt.bib", "@article{rittel")]
+    assert rittel.outcome == "duplicate" and rittel.key == "rittel1973" and "DOI" in rittel.detail
+    assert rows[at("export.ris", "TI  - Whole-system")[0], at("export.ris", "TI  - Whole-system")[1] - 2].key == \
+        "kodner2006"  # DOI with URL prefix, upper case
+    assert rows[at("jabref.bib", "@Book{Huxham2005a")].key == "huxham2005"  # ISBN-10 vs ISBN-13
+    assert rows[at("jabref.bib", "@Article{Hudson2002")].key == "wr38"  # untitled-author entry, exact title
+    assert rows[at("jabref.bib", "@Article{Cameron2003dup")].outcome == "duplicate"  # a duplicate inside the file
+    assert rows[at("jabref.bib", "@InCollection{Balloch2001ch3")].outcome == "added"  # chapter ≠ its book
+    assert rows[at("jabref.bib", "@Misc{Unknown")].outcome == "skipped"
+    misc, report = rows[at("jabref.bib", "@Misc{AuditCommission1998b")], rows[at("zotero-bbt.bib", "@report{")]
     assert report.outcome == "added" and misc.outcome == "duplicate" and misc.key == report.key  # @misc ~ @report
     assert "auditcommission1998" in report.detail  # the untitled bundled entry is named as possible
-    pre = rows[("items.json", 37)]
+    pre = rows[at("items.json", '    "id": "preprint1"')[0], at("items.json", '    "id": "preprint1"')[1] - 1]
     assert pre.outcome == "added" and "preprint" in pre.detail
-    assert rows[("zotero-bbt.bib", 16)].key == "muller2011"
+    assert rows[at("zotero-bbt.bib", "@book{muller")].key == "muller2011"
 
 
 def test_bib_add_marks_status(data_copy):
