@@ -546,6 +546,7 @@ def add_entries(files: list[str | Path], data=None, *, dry_run: bool = False, lo
             details.extend(f"may be the incomplete entry {k} (same name and year): check, then 'bib merge'"
                            for k in index.possible(rec))
             details.extend(e.notes)
+            details.extend(_identifier_problems(src))
             extra = status_fields(e)
             if extra and extra[0][1] == "{incomplete}":
                 details.append("incomplete: missing " + extra[1][1].strip("{}"))
@@ -559,6 +560,19 @@ def add_entries(files: list[str | Path], data=None, *, dry_run: bool = False, lo
             plan.sources = (old + sep + "\n" + "\n".join(texts)).encode("utf-8")
         apply(plan, dry_run=dry_run)
     return plan
+
+
+def _identifier_problems(src: Source) -> list[str]:
+    """What ``bib lint`` would call an error in an imported entry's DOI/ISBN/ISSN (reported, not fatal)."""
+    from .dedupe import normalise_doi
+
+    out = []
+    if src.get("doi") and not re.fullmatch(r"10\.\d{4,9}/\S+", normalise_doi(src.get("doi"))):
+        out.append(f"check the DOI '{src.get('doi')}'")
+    out += [f"check the ISBN '{i.strip()}'" for i in re.split(r"[;,]\s*", src.get("isbn")) if i.strip()
+            and not isbn_ok(i)]
+    out += [f"check the ISSN '{i}'" for i in re.split(r"[;,\s]+", src.get("issn")) if i.strip() and not issn_ok(i)]
+    return out
 
 
 # ---------------------------------------------------------------- rename and merge
