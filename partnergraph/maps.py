@@ -139,8 +139,8 @@ def map_spec(g, sel: Selection | None = None, *, layout_threshold: int = LAYOUT_
                 name = source_name(ud) if ud["kind"] == "source" else f"pooled base: {ud['label'] or u}"
                 meta = "; ".join(x for x in (
                     e["attribution"], f"at {e['locator']}" if e["locator"] else "",
-                    f"as cited in {e['citing']}" if e["citing"] and e["citing"] != ud.get("key") else "",
-                    f"via {e['via']}" if e["via"] else "") if x)
+                    f"cited by {e['citing']}" if e["citing"] and e["citing"] != ud.get("key") else "",
+                    f"as cited in {e['via']}" if e["via"] else "") if x)
                 items.append({"node": u, "name": name, "stance": e["stance"], "meta": meta, "quote": e["quote"]})
             spec.evidence[n] = {"heading": d["label"], "lines": lines, "list_title": "Evidence", "items": items}
         elif kind == "source":
@@ -165,7 +165,7 @@ def map_spec(g, sel: Selection | None = None, *, layout_threshold: int = LAYOUT_
                                "borderWidth": 2 if review else 1, "kind": "source"})
             items = [{"node": v, "name": sub.nodes[v]["label"], "stance": e["stance"],
                       "meta": "; ".join(x for x in (e["attribution"], f"at {e['locator']}" if e["locator"] else "",
-                                                    f"as cited in {e['citing']}" if e["citing"] else "") if x),
+                                                    f"cited by {e['citing']}" if e["citing"] else "") if x),
                       "quote": e["quote"]} for v, e in sorted(claims, key=lambda t: t[0])]
             items += [{"node": p, "name": sub.nodes[p]["label"] or p, "stance": "member of",
                        "meta": "pooled evidence base", "quote": ""} for p in sorted(pools)]
