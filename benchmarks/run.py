@@ -100,6 +100,8 @@ def _env(cache: Path | None = None) -> dict:
     env.pop("PARTNERGRAPH_NO_CACHE", None)
     env.pop("PARTNERGRAPH_STORE", None)
     env["PYTHONHASHSEED"] = "0"
+    # as on a user's machine: modules are compiled once, not on every start (this sandbox sets it)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     if cache is not None:
         env["PARTNERGRAPH_CACHE"] = str(cache)
     return env
