@@ -40,18 +40,13 @@ def node_iri(name: str) -> str:
     return name
 
 
-def _v(term) -> str | None:
-    return None if term is None else term.value
-
-
 Q_SOURCES = """
-SELECT ?s ?key ?type ?title ?year ?status ?label ?etype ?seed ?doi ?via ?ref
-       (GROUP_CONCAT(DISTINCT ?missing; separator=", ") AS ?missings) WHERE {
+SELECT ?s ?key ?type ?title ?year ?status ?label ?etype ?seed ?doi ?via ?ref ?missing WHERE {
   ?s pg:bibtexKey ?key ; pg:bibtexType ?type ; pg:status ?status .
   OPTIONAL { ?s dcterms:title ?title } OPTIONAL { ?s dcterms:issued ?year } OPTIONAL { ?s rdfs:label ?label }
   OPTIONAL { ?s pg:evidenceType ?etype } OPTIONAL { ?s pg:seedFile ?seed } OPTIONAL { ?s bibo:doi ?doi }
   OPTIONAL { ?s pg:missingField ?missing } OPTIONAL { ?s pg:asCitedIn ?via } OPTIONAL { ?s pg:refNumber ?ref }
-} GROUP BY ?s ?key ?type ?title ?year ?status ?label ?etype ?seed ?doi ?via ?ref
+}
 """
 Q_AUTHORS = "SELECT ?s ?i ?name WHERE { ?s bibo:authorList ?l . ?l ?p ?a . ?a foaf:name ?name ." \
             " FILTER(STRSTARTS(STR(?p), STR(rdf:_))) BIND(xsd:integer(STRAFTER(STR(?p), '#_')) AS ?i) }"
@@ -90,11 +85,93 @@ Q_ADDRESSES = "SELECT ?a ?b WHERE { ?a pg:addresses ?b }"
 Q_RELATED = "SELECT ?a ?b WHERE { ?a skos:related ?b }"
 
 
-def _rows(store, query: str):
+def _rows(store, query: str, n: int) -> list[tuple]:
+    """The solutions of ``query`` as tuples of plain values (``None`` when unbound), sorted: the graph is built
+    in one order whatever order the store (embedded or remote) returns them in."""
     from .store import run_sparql
 
-    for sol in run_sparql(store, query):
-        yield sol
+    out = [tuple(None if t is None else t.value for t in sol) for sol in run_sparql(store, query)]
+    for row in out:
+        if len(row) != n:
+            raise ValueError(f"expected {n} columns from {query!r}")
+    out.sort(key=lambda r: tuple("" if v is None else v for v in r))
+    return out
+
+
+def _last(iri: str | None) -> str:
+    return (iri or "").rsplit("#", 1)[-1]
+
+
+def _key_of(name: str) -> str:
+    return name[7:] if name.startswith("source:") else name
+
+
+def _source_nodes_from_rdf(g, store) -> None:
+    """Source nodes from the RDF (a remote store, or data whose claims file also describes sources)."""
+    by_s: dict[str, dict[str, set]] = {}
+    cols = ("key", "type", "title", "year", "status", "label", "etype", "seed", "doi", "via", "ref", "missing")
+    for row in _rows(store, Q_SOURCES, 13):
+        d = by_s.setdefault(row[0], {c: set() for c in cols})
+        for c, v in zip(cols, row[1:], strict=True):
+            if v is not None:
+                d[c].add(v)
+    for iri in sorted(by_s):
+        d = {c: sorted(v) for c, v in by_s[iri].items()}
+
+        def first(c, d=d):
+            return d[c][0] if d[c] else ""
+
+        g.add_node(node_name(iri), kind="source", key=first("key"), entry_type=first("type"), title=first("title"),
+                   year=first("year"), status=_last(first("status")).lower(), label=first("label"),
+                   evidence_type=_last(first("etype")), review=bool(first("seed")), seed_file=first("seed"),
+                   doi=first("doi"), missing=", ".join(d["missing"]),
+                   cited_in=_key_of(node_name(first("via"))) if d["via"] else "", ref_number=first("ref"),
+                   authors=())
+    authors: dict[str, list[tuple[int, str]]] = {}
+    for s, i, name in _rows(store, Q_AUTHORS, 3):
+        authors.setdefault(node_name(s), []).append((int(i), name))
+    for name, lst in authors.items():
+        if name in g:
+            g.nodes[name]["authors"] = tuple(n for _, n in sorted(lst))
+
+
+def _source_nodes_from_library(g, library) -> None:
+    """Source nodes straight from the parsed bibliography: the same attributes :func:`_source_nodes_from_rdf`
+    reads back from the triples :func:`partnergraph.sources.source_triples` makes, without a store round trip
+    (at 100k sources the store would hold 1.9M triples before a single question is asked)."""
+    from .namespaces import EVIDENCE_TYPES
+    from .sources import _camel, _keys, agent_iri, normalise_doi
+
+    # an agent IRI is shared by every name that slugs to it; the RDF path sees all those names
+    names: dict[str, set[str]] = {}
+    for s in library.sources:
+        for person in s.authors + s.editors:
+            names.setdefault(agent_iri(person), set()).add(person.display)
+        f = s.fields
+        publisher = f.get("publisher") or f.get("institution") or f.get("organization") or f.get("school")
+        if publisher:
+            from .sources import Person
+
+            org = Person(publisher, organisation=True)
+            names.setdefault(agent_iri(org), set()).add(org.display)
+    for s in sorted(library.sources, key=lambda s: source_key_iri(s.key)):
+        f = s.fields
+        et = f.get("evidencetype", "").strip().lower()
+        vias = sorted(set(_keys(f.get("citedin", ""))))
+        authors = sorted((i, n) for i, p in enumerate(s.authors, 1) for n in names[agent_iri(p)])
+        g.add_node("source:" + s.key, kind="source", key=s.key, entry_type=s.entry_type, title=f.get("title", ""),
+                   year=s.year, status=s.status.lower(), label=s.short_citation,
+                   evidence_type=EVIDENCE_TYPES.get(et, _camel(et)) if et else "",
+                   review=bool(f.get("seedfile")), seed_file=f.get("seedfile", ""),
+                   doi=normalise_doi(f["doi"]) if f.get("doi") else "", missing=", ".join(sorted(set(s.missing))),
+                   cited_in=vias[0] if vias else "", ref_number=f.get("refnumber", ""),
+                   authors=tuple(n for _, n in authors))
+
+
+def source_key_iri(key: str) -> str:
+    from .sources import source_iri
+
+    return source_iri(key)
 
 
 def build_graph(store, *, check: bool = True):
@@ -102,95 +179,85 @@ def build_graph(store, *, check: bool = True):
 
     With ``check`` (the default), evidence links naming a source not in ``sources.bib`` and benefits without a
     quality cell raise :class:`~partnergraph.errors.IntegrityError` / :class:`UnknownKeyError` (the CLI turns
-    them into an error naming the line in ``claims.ttl``).
+    them into an error naming the line in ``claims.ttl``). Nodes and edges are added in a sorted order, so the
+    same data gives the same graph from the files or from a remote store.
     """
     import networkx as nx
 
-    g = nx.MultiDiGraph()
-    for cell in CELLS:
-        dim = next(d for d in DIMENSIONS if cell.startswith(d))
-        g.add_node("cell:" + cell, kind="quality_cell", label=f"{dim.lower()} / {cell[len(dim):].lower()}",
-                   dimension=dim.lower(), level=cell[len(dim):].lower())
-    for r in _rows(store, Q_SOURCES):
-        name = node_name(r["s"].value)
-        year = _v(r["year"]) or ""
-        g.add_node(name, kind="source", key=r["key"].value, entry_type=r["type"].value, title=_v(r["title"]) or "",
-                   year=year, status=r["status"].value.rsplit("#", 1)[-1].lower(), label=_v(r["label"]) or "",
-                   evidence_type=(_v(r["etype"]) or "").rsplit("#", 1)[-1], review=bool(_v(r["seed"])),
-                   seed_file=_v(r["seed"]) or "", doi=_v(r["doi"]) or "", missing=_v(r["missings"]) or "",
-                   cited_in=node_name(_v(r["via"]))[7:] if r["via"] else "", ref_number=_v(r["ref"]) or "",
-                   authors=())
-    authors: dict[str, list[tuple[int, str]]] = {}
-    for r in _rows(store, Q_AUTHORS):
-        authors.setdefault(node_name(r["s"].value), []).append((int(r["i"].value), r["name"].value))
-    for name, lst in authors.items():
-        if name in g:
-            g.nodes[name]["authors"] = tuple(n for _, n in sorted(lst))
+    from .store import DataStore, gc_paused
+
+    with gc_paused():
+        g = nx.MultiDiGraph()
+        for cell in CELLS:
+            dim = next(d for d in DIMENSIONS if cell.startswith(d))
+            g.add_node("cell:" + cell, kind="quality_cell", label=f"{dim.lower()} / {cell[len(dim):].lower()}",
+                       dimension=dim.lower(), level=cell[len(dim):].lower())
+        if isinstance(store, DataStore) and store.library is not None and not store.claims_describe_sources():
+            _source_nodes_from_library(g, store.library)
+            store = store.without_sources()
+        else:
+            _source_nodes_from_rdf(g, store)
+        _claim_nodes_and_edges(g, store, check)
+    return g
+
+
+def _claim_nodes_and_edges(g, store, check: bool) -> None:
     kinds = set(CLAIM_KINDS)
-    for r in _rows(store, Q_CLAIMS):
-        kind = r["kind"].value.rsplit("#", 1)[-1]
-        if not r["kind"].value.startswith(PG) or kind not in kinds:
+    for c, kind_iri, label, where, note, by in _rows(store, Q_CLAIMS, 6):
+        kind = _last(kind_iri)
+        if not kind_iri.startswith(PG) or kind not in kinds:
             continue
-        name = node_name(r["c"].value)
-        g.add_node(name, kind="claim", claim_kind=kind, label=_v(r["label"]) or "", where=_v(r["where"]) or "",
-                   version_note=_v(r["note"]) or "", cells=(), derived_from=(), quote="",
-                   cells_by=(_v(r["by"]) or "").rsplit("#", 1)[-1].replace("Assigned", "").lower())
-    for r in _rows(store, Q_CLAIM_QUOTE):
-        name = node_name(r["c"].value)
+        g.add_node(node_name(c), kind="claim", claim_kind=kind, label=label or "", where=where or "",
+                   version_note=note or "", cells=(), derived_from=(), quote="",
+                   cells_by=_last(by).replace("Assigned", "").lower())
+    for c, exact in _rows(store, Q_CLAIM_QUOTE, 2):
+        name = node_name(c)
         if name in g:
-            g.nodes[name]["quote"] = r["exact"].value
-    for r in _rows(store, Q_DERIVED):
-        c, src = node_name(r["c"].value), node_name(r["src"].value)
+            g.nodes[name]["quote"] = exact
+    for c, src in _rows(store, Q_DERIVED, 2):
+        c, src = node_name(c), node_name(src)
         if c in g:
-            g.nodes[c]["derived_from"] += (src[7:] if src.startswith("source:") else src,)
+            g.nodes[c]["derived_from"] += (_key_of(src),)
             g.add_edge(c, src, key="derived_from", kind="derived_from")
-    for r in _rows(store, Q_CELLS):
-        c, cell = node_name(r["c"].value), node_name(r["cell"].value)
+    cell_order = {c: i for i, c in enumerate(CELLS)}
+    for c, cell in sorted(_rows(store, Q_CELLS, 2), key=lambda r: (r[0], cell_order.get(node_name(r[1])[5:], 99),
+                                                                       r[1])):
+        c, cell = node_name(c), node_name(cell)
         if c in g:
             g.nodes[c]["cells"] += (cell[5:],)
             g.add_edge(c, cell, key="in_category", kind="in_category")
-    for r in _rows(store, Q_SETS):
-        g.add_node(node_name(r["set"].value), kind="claim_set", label=_v(r["label"]) or "",
-                   where=_v(r["where"]) or "")
-    positions = {node_name(r["m"].value): int(r["pos"].value) for r in _rows(store, Q_POSITIONS)}
-    for r in _rows(store, Q_MEMBERS):
-        s, m = node_name(r["set"].value), node_name(r["m"].value)
+    for s, label, where in _rows(store, Q_SETS, 3):
+        g.add_node(node_name(s), kind="claim_set", label=label or "", where=where or "")
+    positions = {node_name(m): int(pos) for m, pos in _rows(store, Q_POSITIONS, 2)}
+    for s, m in _rows(store, Q_MEMBERS, 2):
+        s, m = node_name(s), node_name(m)
         g.add_edge(m, s, key="member_of", kind="member_of", position=positions.get(m, 0))
-    for r in _rows(store, Q_POOLS):
-        review = node_name(_v(r["review"]) or "")
-        g.add_node(node_name(r["pool"].value), kind="pool", label=_v(r["label"]) or "",
-                   review=review[7:] if review.startswith("source:") else review)
-    for r in _rows(store, Q_POOL_MEMBERS):
-        g.add_edge(node_name(r["m"].value), node_name(r["pool"].value), key="pooled_in", kind="pooled_in")
+    for pool, label, review in _rows(store, Q_POOLS, 3):
+        g.add_node(node_name(pool), kind="pool", label=label or "", review=_key_of(node_name(review or "")))
+    for pool, m in _rows(store, Q_POOL_MEMBERS, 2):
+        g.add_edge(node_name(m), node_name(pool), key="pooled_in", kind="pooled_in")
     study_counts: dict[str, list[dict]] = {}
-    for r in _rows(store, Q_STUDY_COUNTS):
-        study_counts.setdefault(node_name(r["x"].value), []).append(
-            {"count": int(r["count"].value), "out_of": int(r["outof"].value) if r["outof"] else None,
-             "finding": _v(r["finding"]) or ""})
-    for r in _rows(store, Q_LINKS):
-        e = node_name(r["e"].value)
-        claim = node_name(_v(r["claim"]) or "")
-        cited = node_name(_v(r["cited"]) or "")
-        citing = node_name(_v(r["citing"]) or "")
+    for x, cnt, outof, finding in _rows(store, Q_STUDY_COUNTS, 4):
+        study_counts.setdefault(node_name(x), []).append(
+            {"count": int(cnt), "out_of": int(outof) if outof else None, "finding": finding or ""})
+    for e, claim, citing, cited, stance, attr, locator, exact, via in _rows(store, Q_LINKS, 9):
+        e = node_name(e)
+        claim, cited, citing = node_name(claim or ""), node_name(cited or ""), node_name(citing or "")
         if check:
             for what, n in (("cited work", cited), ("citing work", citing), ("claim", claim)):
                 if n not in g:
                     raise UnknownKeyError(None, None, f"evidence link {e} names a {what} '{n}' that does not "
                                                       "exist", hint=_missing_hint(n))
-        via = node_name(_v(r["via"]) or "")
-        g.add_edge(cited, claim, key=e, kind="evidences", evidence=e[9:],
-                   stance=(_v(r["stance"]) or "").rsplit("#", 1)[-1].lower(),
-                   attribution=(_v(r["attr"]) or "").rsplit("#", 1)[-1].lower(),
-                   locator=_v(r["locator"]) or "", quote=_v(r["exact"]) or "",
-                   citing=citing[7:] if citing.startswith("source:") else citing,
-                   via=via[7:] if via.startswith("source:") else via,
+        g.add_edge(cited, claim, key=e, kind="evidences", evidence=e[9:], stance=_last(stance).lower(),
+                   attribution=_last(attr).lower(), locator=locator or "", quote=exact or "",
+                   citing=_key_of(citing), via=_key_of(node_name(via or "")),
                    study_counts=tuple(study_counts.get(e, ())))
     for name, sc in study_counts.items():
         if g.nodes.get(name, {}).get("kind") == "claim":
             g.nodes[name]["study_counts"] = tuple(sc)
     for q, key in ((Q_ADDRESSES, "addresses"), (Q_RELATED, "related")):
-        for r in _rows(store, q):
-            a, b = node_name(r["a"].value), node_name(r["b"].value)
+        for a, b in _rows(store, q, 2):
+            a, b = node_name(a), node_name(b)
             if a in g and b in g:
                 g.add_edge(a, b, key=key, kind=key)
     if check:
@@ -200,7 +267,6 @@ def build_graph(store, *, check: bool = True):
                                      hint="give it pg:qualityCategory, e.g. pg:EfficiencyOutput")
     g.graph["dimensions"] = DIMENSIONS
     g.graph["levels"] = LEVELS
-    return g
 
 
 def _missing_hint(name: str) -> str:
@@ -216,5 +282,7 @@ def save_pickle(graph, path: Path) -> None:
 
 
 def load_pickle(path: Path):
-    with open(path, "rb") as fh:
+    from .store import gc_paused
+
+    with open(path, "rb") as fh, gc_paused():
         return pickle.load(fh)

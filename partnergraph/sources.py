@@ -167,6 +167,21 @@ def _latex() -> object:
     return LatexNodes2Text(strict_latex_spaces=True)
 
 
+_COMBINING = {'"': "\u0308", "'": "\u0301", "`": "\u0300", "^": "\u0302", "~": "\u0303", "=": "\u0304",
+              ".": "\u0307", "u": "\u0306", "v": "\u030c", "H": "\u030b", "c": "\u0327", "k": "\u0328",
+              "r": "\u030a"}
+#: the accents of names (``{\\"u}``, ``\\'{e}``, ``\\'\\i``, ``\\v{s}``): decoded without pylatexenc, to the same text
+_ACCENT = re.compile(r"""\\(?:(["'`^~=.])(?:\{(\\i|[A-Za-z])\}|(\\i(?![A-Za-z])|[A-Za-z]))"""
+                     r"""|([cvHukr])\{(\\i|[A-Za-z])\})""")
+
+
+def _accent(m: re.Match) -> str:
+    import unicodedata
+
+    ch = m.group(2) or m.group(3) or m.group(5)
+    return unicodedata.normalize("NFC", ("i" if ch == "\\i" else ch) + _COMBINING[m.group(1) or m.group(4)])
+
+
 @lru_cache(maxsize=65536)
 def decode_latex(value: str) -> str:
     """LaTeX accents, braces and dashes to Unicode: ``M{\\"u}ller -- 3--19`` → ``Müller – 3–19``."""
@@ -175,6 +190,12 @@ def decode_latex(value: str) -> str:
     if "\\" not in value and "$" not in value and "~" not in value:
         out = value.replace("{", "").replace("}", "")
         return out.replace("---", "\u2014").replace("--", "\u2013")
+    if "$" not in value and "~" not in value:
+        # accents alone (most names): the same text pylatexenc gives, 100× faster
+        out = _ACCENT.sub(_accent, value)
+        if "\\" not in out and "~" not in out:
+            out = out.replace("{", "").replace("}", "")
+            return out.replace("---", "\u2014").replace("--", "\u2013").strip()
     try:
         return _latex().latex_to_text(value).strip()
     except Exception:  # pylatexenc is lenient; keep the raw value rather than lose it
@@ -183,8 +204,11 @@ def decode_latex(value: str) -> str:
 
 def split_people(value: str) -> tuple[tuple[Person, ...], bool]:
     """Split a BibTeX name list; ``{Audit Commission}`` stays one organisation; ``and others`` sets et al."""
-    from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts, \
-        split_multiple_persons_names
+    from bibtexparser.middlewares.names import (
+        InvalidNameError,
+        parse_single_name_into_parts,
+        split_multiple_persons_names,
+    )
 
     people: list[Person] = []
     et_al = False
@@ -198,6 +222,10 @@ def split_people(value: str) -> tuple[tuple[Person, ...], bool]:
         if name.startswith("{") and name.endswith("}") and _balanced(name[1:-1]):
             people.append(Person(decode_latex(name[1:-1]).strip(), organisation=True))
             continue
+        simple = _simple_name(name)
+        if simple:  # "Family, Given": what bibtexparser's name parser gives, without it (a third of the parse)
+            people.append(Person(decode_latex(simple[0]).strip(), decode_latex(simple[1]).strip()))
+            continue
         try:
             parts = parse_single_name_into_parts(name)
         except InvalidNameError:
@@ -208,10 +236,26 @@ def split_people(value: str) -> tuple[tuple[Person, ...], bool]:
     return tuple(people), et_al
 
 
+_NOT_BRACE = re.compile(r"[^{}]+")
+
+
+_BIBTEX_SPACE = re.compile(r"[ \t\r\n]+")
+
+
+def _simple_name(name: str) -> tuple[str, str] | None:
+    """``von Last, First`` with no braces, escapes or ties: (family, given) split as bibtexparser splits them."""
+    if name.count(",") != 1 or "{" in name or "}" in name or "\\" in name or "~" in name:
+        return None
+    family, given = (part.strip(" \t\r\n") for part in name.split(","))
+    if not family or not given:
+        return None
+    return " ".join(_BIBTEX_SPACE.split(family)), " ".join(_BIBTEX_SPACE.split(given))
+
+
 def _balanced(text: str) -> bool:
     depth = 0
-    for ch in text:
-        depth += (ch == "{") - (ch == "}")
+    for ch in _NOT_BRACE.sub("", text):  # only the braces: an entry has a few dozen, not hundreds of characters
+        depth += 1 if ch == "{" else -1
         if depth < 0:
             return False
     return depth == 0
@@ -263,7 +307,7 @@ def parse_bibtex_text(text: str, path: Path | None = None) -> BibLibrary:
         for f in entry.fields:
             value = f.value if isinstance(f.value, str) else str(f.value)
             name = f.key.lower()
-            if _FIELD_START.search("\n" + value.split("\n", 1)[-1]) and "\n" in value:
+            if "\n" in value and _FIELD_START.search("\n" + value.split("\n", 1)[-1]):
                 failures.append(BibFailure((f.start_line or entry.start_line or 0) + 1, entry.key,
                                            f"entry '{entry.key}': field '{name}' swallows the next field "
                                            "(missing comma?)"))
@@ -304,6 +348,7 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-") or "x"
 
 
+@lru_cache(maxsize=1 << 18)
 def agent_iri(person: Person) -> str:
     kind = "org" if person.organisation else "person"
     return f"{PGID}agent/{kind}/{_slug(person.family + ' ' + person.given)}"

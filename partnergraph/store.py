@@ -7,7 +7,9 @@ is cached under the user's cache directory, keyed by a hash of the files' bytes.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import hashlib
 import os
 import re
@@ -17,14 +19,14 @@ from pathlib import Path
 
 from .errors import ClaimSyntaxError, DataDirError, QueryError
 from .namespaces import PGID, prefix_block
-from .sources import BibLibrary, Lit, parse_bibtex_text, read_text, source_triples
+from .sources import BibLibrary, Lit, _keys, parse_bibtex_text, read_text, source_triples
 
 SOURCES_FILE = "sources.bib"
 CLAIMS_FILE = "claims.ttl"
 GRAPH_SOURCES = PGID + "graph/sources"
 GRAPH_CLAIMS = PGID + "graph/claims"
 GRAPH_ONTOLOGY = PGID + "graph/ontology"
-CACHE_FORMAT = "3"
+CACHE_FORMAT = "4"
 
 
 def default_data_dir() -> Path:
@@ -139,19 +141,119 @@ def parse_turtle_into(store, text: str, path: Path, graph: str) -> None:
                                     "line late)") from None
 
 
-def load_store(data: DataDir, *, strict: bool = True):
-    """Parse a data directory into a fresh in-memory pyoxigraph store. Returns ``(store, bib_library)``."""
+_NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+
+
+def sources_nquads(library: BibLibrary, graph: str = GRAPH_SOURCES) -> bytes:
+    """The sources as N-Quads text in ``graph``: what :func:`sources_to_quads` gives, but parsed by pyoxigraph in
+    Rust instead of building a Python object per term (3× faster), and written to the cache as it is."""
+    lines = []
+    append = lines.append
+    esc = _NT_ESCAPES
+    g = f"<{graph}> .\n"
+    for s, p, o in source_triples(library.sources):
+        if o.__class__ is Lit:
+            text = o.value.translate(esc)
+            if o.datatype:
+                append(f'<{s}> <{p}> "{text}"^^<{o.datatype}> {g}')
+            else:
+                append(f'<{s}> <{p}> "{text}" {g}')
+        else:
+            append(f"<{s}> <{p}> <{o}> {g}")
+    return "".join(lines).encode("utf-8")
+
+
+@contextlib.contextmanager
+def gc_paused():
+    """Pause the cyclic garbage collector while building large acyclic structures (parsed entries, graphs).
+
+    Loading 100k sources creates millions of objects and no cycles; with the collector running, its full passes
+    make the load superlinear (bibtexparser alone: 11.9 s instead of 7.0 s). Reference counting still frees.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+_IRI_UNSAFE = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_DESCRIBES_SOURCES = f"""ASK {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), "{PGID}source/")
+  || STRSTARTS(STR(?s), "{PGID}agent/") || STRSTARTS(STR(?s), "{PGID}journal/")
+  || ?p IN (pg:bibtexKey, pg:bibtexType, pg:status, bibo:authorList, foaf:name)) }}"""
+
+
+class DataStore:
+    """The RDF of one data directory: a ``pyoxigraph.Store`` whose sources graph is filled on first use.
+
+    Loading holds the claims and the ontology in the store and the parsed bibliography (``library``) beside it;
+    :func:`partnergraph.graph.build_graph` reads the sources from ``library`` and the first query (or any other
+    use of the store) loads the sources' triples. Every ``Store`` method and attribute is passed through, so this
+    behaves as the store itself. At 100k sources this keeps 1.9M triples out of a load that does not query them.
+    """
+
+    __slots__ = ("_store", "_pending", "library")
+
+    def __init__(self, store, library: BibLibrary | None, pending: bool):
+        self._store = store
+        self.library = library
+        self._pending = pending
+
+    @property
+    def store(self):
+        """The complete ``pyoxigraph.Store`` (the sources' triples loaded now if they were not yet)."""
+        if self._pending:
+            import pyoxigraph as ox
+
+            self._store.bulk_load(sources_nquads(self.library), format=ox.RdfFormat.N_QUADS)
+            self._pending = False
+        return self._store
+
+    def without_sources(self):
+        """The store as it is now: claims and ontology, and the sources only if something has loaded them."""
+        return self._store
+
+    def claims_describe_sources(self) -> bool:
+        """Whether claims.ttl says anything about a source, author or journal itself (then the graph is read
+        from the complete RDF rather than from the parsed bibliography)."""
+        return bool(run_sparql(self._store, _DESCRIBES_SOURCES))
+
+    def sources_nquads(self) -> bytes:
+        return b"" if self.library is None else sources_nquads(self.library)
+
+    def __getattr__(self, name):
+        return getattr(self.store, name)
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+    def __iter__(self):
+        return iter(self.store)
+
+    def __contains__(self, quad) -> bool:
+        return quad in self.store
+
+
+def load_store(data: DataDir, *, strict: bool = True) -> DataStore:
+    """Parse a data directory into a fresh in-memory store. Returns ``(store, bib_library)``; the store is a
+    :class:`DataStore` (a ``pyoxigraph.Store`` in all but name) with each file in its own named graph."""
     import pyoxigraph as ox
 
-    library = parse_bibtex_text(data.sources_text(), data.sources_path)
-    if strict:
-        library.raise_first()
-    claims = data.claims_text()
-    store = ox.Store()
-    parse_turtle_into(store, ontology_text(), Path("partnergraph/ontology.ttl"), GRAPH_ONTOLOGY)
-    parse_turtle_into(store, claims, data.claims_path, GRAPH_CLAIMS)
-    store.bulk_extend(sources_to_quads(library))
-    return store, library
+    with gc_paused():
+        library = parse_bibtex_text(data.sources_text(), data.sources_path)
+        if strict:
+            library.raise_first()
+        claims = data.claims_text()
+        store = ox.Store()
+        parse_turtle_into(store, ontology_text(), Path("partnergraph/ontology.ttl"), GRAPH_ONTOLOGY)
+        parse_turtle_into(store, claims, data.claims_path, GRAPH_CLAIMS)
+        safe = not any(_IRI_UNSAFE.search(s.key) or any(_IRI_UNSAFE.search(k) for k in _keys(s.get("citedin")))
+                       for s in library.sources)
+        if not safe:  # a key that is no IRI: the term-by-term path raises the error it always has
+            store.bulk_extend(sources_to_quads(library))
+    return DataStore(store, library, pending=safe), library
 
 
 def cache_dir() -> Path:
@@ -184,16 +286,38 @@ def write_atomic_bytes(path: Path, data: bytes) -> None:
         raise
 
 
+_CACHE_MAGIC = b"PGSTORE1\n"
+
+
 def dump_nquads(store) -> bytes:
+    """The store as bytes for the cache, read back by :func:`load_nquads`.
+
+    A :class:`DataStore` whose sources are not loaded is written as its claims and ontology in N-Quads plus the
+    parsed sources (pickled): at 100k sources that is 40 MB written in about a second, where the sources' 1.9M
+    triples as N-Quads are 550 MB and take 19 s. Any other store is written as plain N-Quads.
+    """
+    import pickle
+
     import pyoxigraph as ox
 
+    if isinstance(store, DataStore) and store._pending:
+        claims = store.without_sources().dump(format=ox.RdfFormat.N_QUADS)
+        return _CACHE_MAGIC + pickle.dumps((claims, store.library.sources), protocol=pickle.HIGHEST_PROTOCOL)
     return store.dump(format=ox.RdfFormat.N_QUADS)
 
 
 def load_nquads(data: bytes):
+    """A store from :func:`dump_nquads`'s bytes (or from plain N-Quads)."""
+    import pickle
+
     import pyoxigraph as ox
 
     store = ox.Store()
+    if data.startswith(_CACHE_MAGIC):
+        with gc_paused():
+            claims, sources = pickle.loads(data[len(_CACHE_MAGIC):])
+        store.bulk_load(claims, format=ox.RdfFormat.N_QUADS)
+        return DataStore(store, BibLibrary(None, sources, []), pending=True)
     store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
     return store
 
