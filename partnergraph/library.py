@@ -778,12 +778,15 @@ def link(claim: str, key: str, stance: str, data=None, *, locator: str = "", quo
                 continue
             eid = str(e).rsplit("/", 1)[-1]
             old_stance = _v(g, e, PG + "stance").rsplit("#", 1)[-1]
+            from .api import find_subject_line
+
+            line = find_subject_line(d.claims_text(), str(e))
             if old_stance != st:
-                raise IntegrityError(d.claims_path, None, f"evidence:{eid} already links {key} to this claim "
+                raise IntegrityError(d.claims_path, line, f"evidence:{eid} already links {key} to this claim "
                                      f"with stance {old_stance.lower()}",
                                      hint=f"unlink it first ('partnergraph unlink {eid}') to change the stance")
             if _v(g, e, PG + "locator") == locator:
-                raise IntegrityError(d.claims_path, None, f"duplicate link: evidence:{eid} already links {key} "
+                raise IntegrityError(d.claims_path, line, f"duplicate link: evidence:{eid} already links {key} "
                                      f"to claim {claim_iri.rsplit('/', 1)[-1]}",
                                      hint="give a different --locator if the review cites it a second time")
         eid = _next_evidence_id(g)
@@ -1067,7 +1070,7 @@ def lint(data=None, *, now_year: int | None = None) -> list[LintFinding]:
             continue  # reported above
         key = (v.iri or "").rsplit("/", 1)[-1] if v.iri else ""
         out.append(LintFinding(v.severity, rule, v.where, key, v.message))
-    out.sort(key=lambda x: (x.severity != "error", _where_key(x.where), x.rule))
+    out.sort(key=lambda x: (x.severity != "error", not x.where.startswith(path), _where_key(x.where), x.rule))
     return out
 
 
