@@ -683,8 +683,25 @@ def merge(keep: str, drop: str, data=None, *, dry_run: bool = False, lock_timeou
             plan.claims = claims.dump()
             plan.notes += _canonical_note(claims, d, plan.claims, n)
         plan.rows.append(ChangeRow("repoint", d.claims_path.name, f"{n} triple(s) now name source:{keep}"))
+        plan.notes += [f"evidence:{a} and evidence:{b} now say the same (claim, cited and citing work, via, "
+                       f"stance, locator): keep one ('partnergraph unlink {b}')" for a, b in _same_links(claims.graph)]
         apply(plan, dry_run=dry_run)
     return plan
+
+
+def _same_links(g) -> list[tuple[str, str]]:
+    """Pairs of evidence links that say the same thing (what a merge can leave behind)."""
+    seen: dict[tuple, str] = {}
+    out = []
+    for e, c in sorted(_links(g), key=lambda x: str(x[0])):
+        sig = (str(c),) + tuple(_v(g, e, p) for p in (CITO + "hasCitedEntity", CITO + "hasCitingEntity", PG + "via",
+                                                       PG + "stance", PG + "locator"))
+        eid = str(e).rsplit("/", 1)[-1]
+        if sig in seen:
+            out.append((seen[sig], eid))
+        else:
+            seen[sig] = eid
+    return out
 
 
 # ---------------------------------------------------------------- link, unlink, claim add

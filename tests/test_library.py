@@ -271,6 +271,16 @@ def test_merge_repoints_every_reference(data_copy):
     assert errors(data_copy) == [] and lib.duplicates(data_copy) == []
 
 
+def test_merge_reports_links_that_became_the_same(data_copy):
+    bib = data_copy / "sources.bib"
+    with open(bib, "a", encoding="utf-8") as fh:
+        fh.write(f"\n@misc{{{KEY}copy,\n  title = {{Copy}},\n  status = {{incomplete}}\n}}\n")
+    lib.link(CLAIM, KEY, "supports", data_copy, locator="p. 9")
+    lib.link(CLAIM, KEY + "copy", "supports", data_copy, locator="p. 9")
+    plan = lib.merge(KEY, KEY + "copy", data_copy)
+    assert any("lib-0001 and evidence:lib-0002 now say the same" in n for n in plan.notes)
+
+
 def test_merge_copies_missing_fields_and_notes(data_copy):
     bib = data_copy / "sources.bib"
     with open(bib, "a", encoding="utf-8") as fh:
