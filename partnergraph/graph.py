@@ -154,7 +154,7 @@ def _source_nodes_from_library(g, library) -> None:
 
             org = Person(publisher, organisation=True)
             names.setdefault(agent_iri(org), set()).add(org.display)
-    for s in sorted(library.sources, key=lambda s: source_key_iri(s.key)):
+    for s in sorted(library.sources, key=lambda s: s.key):  # the order of their IRIs (one common prefix)
         f = s.fields
         et = f.get("evidencetype", "").strip().lower()
         vias = sorted(set(_keys(f.get("citedin", ""))))
@@ -166,12 +166,6 @@ def _source_nodes_from_library(g, library) -> None:
                    doi=normalise_doi(f["doi"]) if f.get("doi") else "", missing=", ".join(sorted(set(s.missing))),
                    cited_in=vias[0] if vias else "", ref_number=f.get("refnumber", ""),
                    authors=tuple(n for _, n in authors))
-
-
-def source_key_iri(key: str) -> str:
-    from .sources import source_iri
-
-    return source_iri(key)
 
 
 def build_graph(store, *, check: bool = True):

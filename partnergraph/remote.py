@@ -19,6 +19,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -159,7 +160,13 @@ def remote_query(url: str, query: str, *, timeout: float | None = None):
     Raises :class:`StoreError` (server down, slow, failing) or :class:`QueryError` (the server rejected the query).
     """
     ep = endpoints(url)
-    body, ctype = _post_query(ep, prefix_block() + query, _ACCEPT, timeout)
+    try:
+        body, ctype = _post_query(ep, prefix_block() + query, _ACCEPT, timeout)
+    except QueryError as exc:  # the server counts lines from the prefixes partnergraph declared
+        shift = prefix_block().count("\n")
+        msg = re.sub(r"\b(line |at )(\d+)([:, ])", lambda m: f"{m.group(1)}{max(1, int(m.group(2)) - shift)}"
+                     f"{m.group(3)}", exc.message)
+        raise QueryError(msg, hint=exc.hint) from None
     ctype = ctype.split(";")[0].strip().lower()
     if ctype in ("application/sparql-results+json", "application/json"):
         try:

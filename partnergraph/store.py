@@ -328,9 +328,14 @@ def run_sparql(store, query: str):
         return store.query(prefix_block() + query, use_default_graph_as_union=True)
     except SyntaxError as exc:
         lines = prefix_block().count("\n")
-        line = (exc.lineno or lines + 1) - lines
-        raise QueryError(f"SPARQL syntax error at line {line}, column {exc.offset}: "
-                         f"{_clean_sparql_error(str(exc.msg or exc))}",
+        msg = _clean_sparql_error(str(exc.msg or exc))
+        line, column = exc.lineno, exc.offset
+        m = re.match(r"error at (\d+):(\d+): ", msg)
+        if m:  # pyoxigraph says where in the message, counting the declared prefixes
+            line, column, msg = int(m.group(1)), int(m.group(2)), msg[m.end():]
+        line = max(1, (line or lines + 1) - lines)
+        raise QueryError(f"SPARQL syntax error at line {line}" + (f", column {column}" if column else "")
+                         + f": {msg}",
                          hint="the prefixes pg:, pgid:, bibo:, dcterms:, cito:, prov:, oa:, skos:, rdfs: are "
                               "declared for you") from None
     except (ValueError, OSError) as exc:
