@@ -289,13 +289,28 @@ def report(results: list[Result], sizes: dict, mach: dict, runs: int, started: s
     return "\n".join(lines) + "\n"
 
 
-def write_results(text: str, path: Path) -> None:
+def write_results(text: str, path: Path, started: str) -> None:
+    """Put ``text`` between the markers of ``path``; rows of the previous table for targets this run did not
+    measure (a run with ``--sizes`` or ``--no-map``) are kept, marked with the run they come from."""
     start, end = "<!-- results:start -->", "<!-- results:end -->"
     old = path.read_text(encoding="utf-8") if path.exists() else f"# Benchmark results\n\n{start}\n{end}\n"
     if start not in old:
         old += f"\n{start}\n{end}\n"
     head, rest = old.split(start, 1)
-    tail = rest.split(end, 1)[1] if end in rest else ""
+    block, tail = rest.split(end, 1) if end in rest else (rest, "")
+    when = re.search(r"^Run (\S+ \S+) UTC", block, re.M)
+    new_names = {line.split("|")[1].strip() for line in text.splitlines() if line.startswith("| ")}
+    kept = []
+    for line in block.splitlines():
+        cells = line.split("|")
+        if line.startswith("| ") and len(cells) > 2 and cells[1].strip() not in new_names | {"target"}:
+            if "(run of " not in cells[1] and when:
+                cells[1] = f" {cells[1].strip()} (run of {when.group(1)}) "
+            kept.append("|".join(cells))
+    if kept:
+        lines = text.splitlines()
+        at = max(i for i, line in enumerate(lines) if line.startswith("| ")) + 1
+        text = "\n".join(lines[:at] + kept + lines[at:]) + "\n"
     path.write_text(f"{head}{start}\n{text}{end}{tail}", encoding="utf-8")
 
 
@@ -361,7 +376,7 @@ def main(argv: list[str] | None = None) -> int:
     say("")
     say(text)
     if not args.no_write:
-        write_results(text, args.results)
+        write_results(text, args.results, started)
         say(f"written to {args.results}")
     return 0
 
