@@ -172,6 +172,11 @@ def compare(a: Record, b: Record) -> Match | None:
     return Match(a.key, b.key, score, "duplicate", why)
 
 
+def _fingerprint(title: str) -> str:
+    """Order-free word set of a title: titles that differ only in word order, case or punctuation share it."""
+    return " ".join(sorted(set(_title_tokens(title))))
+
+
 def _title_tokens(title: str) -> list[str]:
     return [t for t in title.split() if len(t) > 2 and t not in _STOP]
 
@@ -180,33 +185,58 @@ class DedupeIndex:
     """An index of records for blocking: candidates share a DOI, an ISBN, a name and year (±1), or one of
     their rarest title words. Add records one at a time (an import checks each entry against all before it)."""
 
+    #: a title word shared by more entries than this says nothing about identity and is not used for blocking
+    #: (frequent-token filtering); near-identical titles still meet through their word fingerprint
+    WORD_CAP = 64
+
     def __init__(self, records: list[Record] | None = None):
         self.records: dict[str, Record] = {}
         self._doi: dict[str, list[str]] = defaultdict(list)
         self._isbn: dict[str, list[str]] = defaultdict(list)
         self._name_year: dict[tuple[str, int], list[str]] = defaultdict(list)
+        self._name_any: dict[str, list[str]] = defaultdict(list)
+        self._name_no_year: dict[str, list[str]] = defaultdict(list)
         self._word: dict[str, list[str]] = defaultdict(list)
+        self._fingerprint: dict[str, list[str]] = defaultdict(list)
         self._df: Counter = Counter()
-        for r in records or ():
+        records = list(records or ())
+        for r in records:
             self._df.update(set(_title_tokens(r.title)))
-        for r in records or ():
-            self.add(r)
+        for r in records:
+            self.add(r, count=False)
 
     def _rare(self, r: Record, n: int = 3) -> list[str]:
         toks = sorted(set(_title_tokens(r.title)), key=lambda t: (self._df[t], t))
         return toks[:n]
 
-    def add(self, r: Record) -> None:
+    def add(self, r: Record, *, count: bool = True) -> None:
         self.records[r.key] = r
+        if count:
+            self._df.update(set(_title_tokens(r.title)))
         if r.doi:
             self._doi[r.doi].append(r.key)
         for i in r.isbns:
             self._isbn[i].append(r.key)
-        if r.year is not None:
-            for s in r.surnames:
+        for s in r.surnames:
+            self._name_any[s].append(r.key)
+            if r.year is not None:
                 self._name_year[(s, r.year)].append(r.key)
+            else:
+                self._name_no_year[s].append(r.key)
         for t in self._rare(r):
             self._word[t].append(r.key)
+        if r.title:
+            self._fingerprint[_fingerprint(r.title)].append(r.key)
+
+    def _by_name_year(self, r: Record, out: set[str]) -> None:
+        """Entries sharing a family name with ``r`` and a year within one — or with no year on either side."""
+        for s in r.surnames:
+            if r.year is None:
+                out.update(self._name_any.get(s, ()))
+                continue
+            for y in (r.year - 1, r.year, r.year + 1):
+                out.update(self._name_year.get((s, y), ()))
+            out.update(self._name_no_year.get(s, ()))
 
     def candidates(self, r: Record) -> set[str]:
         out: set[str] = set()
@@ -214,12 +244,13 @@ class DedupeIndex:
             out.update(self._doi.get(r.doi, ()))
         for i in r.isbns:
             out.update(self._isbn.get(i, ()))
-        if r.year is not None:
-            for s in r.surnames:
-                for y in (r.year - 1, r.year, r.year + 1):
-                    out.update(self._name_year.get((s, y), ()))
+        self._by_name_year(r, out)
         for t in self._rare(r):
-            out.update(self._word.get(t, ()))
+            keys = self._word.get(t, ())
+            if len(keys) <= self.WORD_CAP:
+                out.update(keys)
+        if r.title:
+            out.update(self._fingerprint.get(_fingerprint(r.title), ()))
         out.discard(r.key)
         return out
 
@@ -236,7 +267,10 @@ class DedupeIndex:
         if r.year is None or not r.surnames:
             return []
         out = []
-        for k in sorted(self.candidates(r)):
+        near: set[str] = set()
+        self._by_name_year(r, near)
+        near.discard(r.key)
+        for k in sorted(near):
             o = self.records[k]
             if (not o.title or not r.title) and o.year == r.year and o.surnames & r.surnames and not (
                     o.doi and r.doi):
