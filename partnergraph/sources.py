@@ -282,7 +282,27 @@ def _check_raw(raw: str) -> str | None:
 
 
 def parse_bibtex_text(text: str, path: Path | None = None) -> BibLibrary:
-    """Parse BibTeX text. Every failed block, duplicate key and suspicious value becomes a :class:`BibFailure`."""
+    """Parse BibTeX text. Every failed block, duplicate key and suspicious value becomes a :class:`BibFailure`.
+
+    The same text is parsed once per process (a write checks the file, then edits it): the result is memoised on
+    the text's hash and handed out as a fresh :class:`BibLibrary` whose lists the caller may change.
+    """
+    import hashlib
+
+    memo_key = (hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).digest(), str(path))
+    hit = _PARSED.get(memo_key)
+    if hit is None:
+        hit = _parse_bibtex_text(text, path)
+        _PARSED[memo_key] = hit
+        while len(_PARSED) > 4:
+            _PARSED.pop(next(iter(_PARSED)))
+    return BibLibrary(hit.path, list(hit.sources), list(hit.failures))
+
+
+_PARSED: dict[tuple[bytes, str], BibLibrary] = {}
+
+
+def _parse_bibtex_text(text: str, path: Path | None) -> BibLibrary:
     import bibtexparser
     from bibtexparser.model import DuplicateBlockKeyBlock, ImplicitComment, ParsingFailedBlock
 
