@@ -221,9 +221,9 @@ def apply(plan: Plan, *, dry_run: bool = False) -> Plan:
     files: dict[str, bytes] = {}
     d = plan.data
     if plan.sources is not None and plan.sources != d.sources_bytes:
-        lib = parse_bibtex_text(plan.sources.decode(), d.sources_path)
-        if lib.failures:  # our own edit must never produce a bad file
-            f = lib.failures[0]
+        failures = _check_new_sources(plan.sources, d)
+        if failures:  # our own edit must never produce a bad file
+            f = failures[0]
             raise SourceParseError(d.sources_path, f.line, f"the edit would break the file: {f.reason}",
                                    hint="nothing was written; please report this as a bug")
         files[d.sources_path.name] = plan.sources
@@ -232,6 +232,25 @@ def apply(plan: Plan, *, dry_run: bool = False) -> Plan:
     if not dry_run:
         commit(d.path, files)
     return plan
+
+
+def _check_new_sources(new: bytes, d) -> list:
+    """Failures of the edited ``sources.bib``. An append (every old byte kept, entries added at the end) is
+    checked by parsing only what was appended, plus its keys against the old ones: the old text was checked
+    before the edit began."""
+    from .sources import BibFailure
+
+    old = d.sources_bytes
+    if not new.startswith(old):
+        return parse_bibtex_text(new.decode(), d.sources_path).failures
+    offset = old.count(b"\n")
+    tail = parse_bibtex_text(new[len(old):].decode(), d.sources_path)
+    failures = [BibFailure(f.line + offset, f.key, f.reason) for f in tail.failures]
+    old_keys = {s.key.lower() for s in parse_bibtex_text(old.decode(), d.sources_path).sources}
+    for s in tail.sources:
+        if s.key.lower() in old_keys:
+            failures.append(BibFailure(s.line + offset, s.key, f"duplicate citation key '{s.key}'"))
+    return failures
 
 
 def check_writable(d) -> None:
