@@ -23,6 +23,7 @@ from .sources import BibLibrary, Lit, Source, _keys, parse_bibtex_text, read_tex
 
 SOURCES_FILE = "sources.bib"
 CLAIMS_FILE = "claims.ttl"
+JOURNAL = ".partnergraph-journal"  # written by library.commit while it renames two files
 GRAPH_SOURCES = PGID + "graph/sources"
 GRAPH_CLAIMS = PGID + "graph/claims"
 GRAPH_ONTOLOGY = PGID + "graph/ontology"
@@ -67,6 +68,16 @@ class DataDir:
         for f in (sp, cp):
             if not f.exists():
                 raise DataDirError(f"{f}: missing", hint=f"a data directory holds {SOURCES_FILE} and {CLAIMS_FILE}")
+        if (p / JOURNAL).exists():  # a librarian's write of both files was interrupted between its renames
+            from .library import locked  # taking the writers' lock completes it (or waits for the writer)
+
+            try:
+                with locked(p, 30.0):
+                    pass
+            except OSError as exc:
+                raise DataDirError(f"{p / JOURNAL}: an interrupted write to both data files could not be "
+                                   f"completed ({exc.strerror})",
+                                   hint="run the command again where the data directory is writable") from None
         return cls(p, sp, cp, sp.read_bytes(), cp.read_bytes())
 
     def digest(self) -> str:
@@ -270,6 +281,12 @@ def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("partnergraph"))
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic_bytes(path: Path, data: bytes, *, durable: bool | None = None) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder, fsync'd, then renamed.
 
@@ -286,6 +303,7 @@ def write_atomic_bytes(path: Path, data: bytes, *, durable: bool | None = None) 
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
+            os.fchmod(fh.fileno(), 0o666 & ~_umask())  # as an ordinary file, not mkstemp's 0600
             if durable:
                 os.fsync(fh.fileno())
         os.replace(tmp, path)
