@@ -316,7 +316,8 @@ def write_results(text: str, path: Path, started: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sizes", default=None, help="comma-separated: bundled,1k,10k,100k (default: all)")
+    ap.add_argument("--sizes", default=None,
+                    help="comma-separated: bundled,1k,10k,100k (default: all); 'none' for bib add and map only")
     ap.add_argument("--runs", type=int, default=None, help="repetitions per measurement (default 5; --quick 3)")
     ap.add_argument("--quick", action="store_true", help="3 runs of bundled, 1k and 10k; no map")
     ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "partnergraph-bench",
@@ -328,7 +329,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     runs = args.runs or (3 if args.quick else 5)
     sizes = [s.strip() for s in (args.sizes or ("bundled,1k,10k" if args.quick else "bundled,1k,10k,100k"))
-             .split(",") if s.strip()]
+             .split(",") if s.strip() and s.strip() != "none"]
     args.work.mkdir(parents=True, exist_ok=True)
     started = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
     mach = machine()
