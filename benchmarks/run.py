@@ -303,10 +303,16 @@ def write_results(text: str, path: Path, started: str) -> None:
     kept = []
     for line in block.splitlines():
         cells = line.split("|")
-        if line.startswith("| ") and len(cells) > 2 and cells[1].strip() not in new_names | {"target"}:
+        name = re.sub(r" \(run of [^)]*\)$", "", cells[1].strip()) if len(cells) > 2 else ""
+        if line.startswith("| ") and len(cells) > 2 and name not in new_names | {"target"}:
             if "(run of " not in cells[1] and when:
                 cells[1] = f" {cells[1].strip()} (run of {when.group(1)}) "
             kept.append("|".join(cells))
+    labels = {m.group(1) for m in re.finditer(r"^- (\S+): ", text, re.M)}
+    old_corpora = [line for line in block.splitlines()
+                   if re.match(r"^- (\S+): \d+ sources", line) and line.split(":")[0][2:] not in labels]
+    if old_corpora:
+        text = text.rstrip("\n") + "\n" + "\n".join(old_corpora) + "\n"
     if kept:
         lines = text.splitlines()
         at = max(i for i, line in enumerate(lines) if line.startswith("| ")) + 1
