@@ -56,6 +56,17 @@ def data_copy(tmp_path) -> Path:
     return dest
 
 
+def execute_notebook(path: Path):
+    """Run a notebook top to bottom in a ``python3`` kernel with the repository as its working directory."""
+    import nbclient
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    nbclient.NotebookClient(nb, kernel_name="python3", timeout=300,
+                            resources={"metadata": {"path": str(ROOT)}}).execute()
+    return nb
+
+
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file's bytes under ``folder`` (to assert that nothing changed)."""
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

@@ -4,20 +4,14 @@ its answers agree with the graph, and the committed file carries no outputs."""
 from __future__ import annotations
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, execute_notebook
 
 NOTEBOOK = ROOT / "notebooks" / "01-researcher-questions.ipynb"
 
 
 @pytest.fixture(scope="module")
 def executed():
-    import nbclient
-    import nbformat
-
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    client = nbclient.NotebookClient(nb, kernel_name="python3", timeout=300,
-                                     resources={"metadata": {"path": str(ROOT)}})
-    client.execute()
+    nb = execute_notebook(NOTEBOOK)
     return nb
 
 

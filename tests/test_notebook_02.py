@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, execute_notebook
 
 from partnergraph.filters import Selection, filtered_graph
 from partnergraph.maps import MAP_KINDS
@@ -16,13 +16,7 @@ NOTEBOOK = ROOT / "notebooks" / "02-evidence-maps.ipynb"
 
 @pytest.fixture(scope="module")
 def executed():
-    import nbclient
-    import nbformat
-
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    client = nbclient.NotebookClient(nb, kernel_name="python3", timeout=300,
-                                     resources={"metadata": {"path": str(ROOT)}})
-    client.execute()
+    nb = execute_notebook(NOTEBOOK)
     return nb
 
 

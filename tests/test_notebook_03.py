@@ -8,7 +8,7 @@ import re
 from collections import Counter
 
 import pytest
-from conftest import DATA, ROOT, snapshot
+from conftest import DATA, ROOT, execute_notebook, snapshot
 
 NOTEBOOK = ROOT / "notebooks" / "03-extending-the-bibliography.ipynb"
 FIX = ROOT / "tests" / "fixtures" / "library"
@@ -16,14 +16,8 @@ FIX = ROOT / "tests" / "fixtures" / "library"
 
 @pytest.fixture(scope="module")
 def executed():
-    import nbclient
-    import nbformat
-
     before = snapshot(DATA)
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    client = nbclient.NotebookClient(nb, kernel_name="python3", timeout=300,
-                                     resources={"metadata": {"path": str(ROOT)}})
-    client.execute()
+    nb = execute_notebook(NOTEBOOK)
     return nb, before
 
 
