@@ -98,7 +98,8 @@ def load_graph(data, store):
 @data_options
 @output_options
 @click.option("--no-shacl", is_flag=True, help="Skip the SHACL shapes (integrity checks only; faster).")
-def validate(data, store, fmt, no_shacl):
+@click.option("-q", "--quiet", is_flag=True, help="List errors only; count the warnings.")
+def validate(data, store, fmt, no_shacl, quiet):
     """Check the data: BibTeX and Turtle syntax, SHACL shapes, cross-file integrity.
 
     Each finding names the file and line (or the IRI) and the rule. Exit 0 when there are no errors
@@ -108,7 +109,8 @@ def validate(data, store, fmt, no_shacl):
 
     findings = run(data, shacl=not no_shacl)
     f = default_format(fmt)
-    rows = [{"severity": x.severity, "where": x.where, "rule": x.rule, "message": x.message} for x in findings]
+    shown = [x for x in findings if x.severity == "error"] if quiet else findings
+    rows = [{"severity": x.severity, "where": x.where, "rule": x.rule, "message": x.message} for x in shown]
     if f == "table":
         for r in rows:
             click.echo(f"{r['where']}: {r['severity']}: [{r['rule']}] {r['message']}")

@@ -34,6 +34,16 @@ def test_validate_bundled_data_is_clean():
     assert not [f for f in json.loads(r.output) if f["severity"] == "error"]
 
 
+def test_validate_quiet_lists_errors_only_and_counts_warnings(tiny):
+    ttl = tiny / "claims.ttl"
+    ttl.write_text(ttl.read_text().replace('    pg:locator "p.11" ;\n', ""), encoding="utf-8")
+    loud = run("validate", "--data", str(tiny), "--format", "table")
+    quiet = run("validate", "--data", str(tiny), "--format", "table", "--quiet")
+    assert loud.exit_code == quiet.exit_code == 0
+    assert "DirectLocatorShape" in loud.output and "DirectLocatorShape" not in quiet.output
+    assert "0 error(s), 1 warning(s)" in quiet.output
+
+
 def test_validate_tiny(tiny):
     r = run("validate", "--data", str(tiny), "--format", "table")
     assert r.exit_code == 0
