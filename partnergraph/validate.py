@@ -7,12 +7,10 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from dataclasses import dataclass
-from pathlib import Path
 
 from .errors import PartnergraphError
-from .namespaces import PG, PGID, SH
+from .namespaces import PGID, SH
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,19 +151,4 @@ def _shape_name(results, shapes, shape, sh) -> str:
     return "shape"
 
 
-def summary(findings: list[Finding]) -> Counter:
-    return Counter(f.severity for f in findings)
-
-
-def group_by_rule(findings: list[Finding]) -> dict[str, list[Finding]]:
-    out: dict[str, list[Finding]] = defaultdict(list)
-    for f in findings:
-        out[f.rule].append(f)
-    return out
-
-
-def errors_only(findings: list[Finding]) -> list[Finding]:
-    return [f for f in findings if f.severity == "error"]
-
-
-__all__ = ["PG", "Finding", "Path", "summary", "validate"]
+__all__ = ["Finding", "validate"]
