@@ -9,15 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .namespaces import PGID
 from .sources import Source, parse_bibtex_text
-
-QUOTE_LIMIT = 500
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-JOURNAL = ".partnergraph-journal"
-NEW_SUFFIX = ".partnergraph-new"
-SOURCE_NS = PGID + "source/"
-STANCE_CHARACTERISATION = {"Supports": "citesAsEvidence", "Disputes": "disputes", "Qualifies": "qualifies"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -605,6 +605,18 @@ def _source_or_fail(sources: list[Source], key: str, d) -> Source:
                           "lint' or look the key up in sources.bib")
 
 
+def _repoint_claims_file(plan: Plan, old: str, new: str) -> Claims:
+    """Make every reference to source ``old`` in claims.ttl name ``new``; the new text goes into ``plan``."""
+    d = plan.data
+    claims = load_claims(d)
+    n = repoint_claims(claims, SOURCE_NS + old, SOURCE_NS + new)
+    if n:
+        plan.claims = claims.dump()
+        plan.notes += _canonical_note(claims, d, plan.claims, n)
+    plan.rows.append(ChangeRow("repoint", d.claims_path.name, f"{n} triple(s) now name source:{new}"))
+    return claims
+
+
 def rename_key(old: str, new: str, data=None, *, dry_run: bool = False, lock_timeout: float = 30.0) -> Plan:
     """Change citation key ``old`` to ``new`` in sources.bib (the entry and every ``citedin``/``crossref``)
     and every reference in claims.ttl, both files committed in one step."""
@@ -630,12 +642,7 @@ def rename_key(old: str, new: str, data=None, *, dry_run: bool = False, lock_tim
         edits += more
         plan.rows += rows
         plan.sources = splice(text, edits).encode("utf-8")
-        claims = load_claims(d)
-        n = repoint_claims(claims, SOURCE_NS + old, SOURCE_NS + new)
-        if n:
-            plan.claims = claims.dump()
-            plan.notes += _canonical_note(claims, d, plan.claims, n)
-        plan.rows.append(ChangeRow("repoint", d.claims_path.name, f"{n} triple(s) now name source:{new}"))
+        _repoint_claims_file(plan, old, new)
         if not KEY_RULE.match(new):
             plan.notes.append(f"'{new}' does not follow the key pattern (lowercase ASCII letters and digits)")
         apply(plan, dry_run=dry_run)
@@ -696,12 +703,7 @@ def merge(keep: str, drop: str, data=None, *, dry_run: bool = False, lock_timeou
         plan.rows.append(ChangeRow("remove", drop, f"{d.sources_path.name}:{x.line}"))
         plan.rows += rows
         plan.sources = splice(text, edits).encode("utf-8")
-        claims = load_claims(d)
-        n = repoint_claims(claims, SOURCE_NS + drop, SOURCE_NS + keep)
-        if n:
-            plan.claims = claims.dump()
-            plan.notes += _canonical_note(claims, d, plan.claims, n)
-        plan.rows.append(ChangeRow("repoint", d.claims_path.name, f"{n} triple(s) now name source:{keep}"))
+        claims = _repoint_claims_file(plan, drop, keep)
         plan.notes += [f"evidence:{a} and evidence:{b} now say the same (claim, cited and citing work, via, "
                        f"stance, locator): keep one ('partnergraph unlink {b}')" for a, b in _same_links(claims.graph)]
         apply(plan, dry_run=dry_run)
