@@ -37,6 +37,9 @@ PREFIXES: dict[str, str] = {
     "evidence": PGID + "evidence/",
     "set": PGID + "set/",
     "pool": PGID + "pool/",
+    "relation": PGID + "relation/",
+    "debate": PGID + "debate/",
+    "theme": PGID + "theme/",
 }
 
 DIMENSIONS = ("Economy", "Efficiency", "Effectiveness", "Equity")

@@ -17,7 +17,7 @@ import re
 from .namespaces import PREFIXES, RDF, RDFS, XSD
 
 _LOCAL_OK = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?$")
-PREFIX_ORDER = ["pg", "pgid", "source", "claim", "evidence", "set", "pool", "bibo", "cito", "dcterms", "foaf", "mp",
+PREFIX_ORDER = ["pg", "pgid", "source", "claim", "evidence", "set", "pool", "relation", "debate", "theme", "bibo", "cito", "dcterms", "foaf", "mp",
                 "oa", "owl", "prov", "rdf", "rdfs", "skos", "xsd"]
 
 
