@@ -73,7 +73,7 @@ Q_SETS = """
 SELECT ?set ?label ?where WHERE { ?set a pg:ClaimSet .
   OPTIONAL { ?set rdfs:label ?label } OPTIONAL { ?set pg:where ?where } }"""
 Q_MEMBERS = "SELECT ?set ?m WHERE { ?set a pg:ClaimSet ; skos:member ?m }"
-Q_POSITIONS = "SELECT ?m ?pos WHERE { ?m pg:position ?pos }"
+Q_POSITIONS = "SELECT ?m ?pos WHERE { ?m pg:position ?pos FILTER(isLiteral(?pos)) }"
 Q_POOLS = """
 SELECT ?pool ?label ?review WHERE { ?pool a pg:PooledEvidenceBase .
   OPTIONAL { ?pool rdfs:label ?label } OPTIONAL { ?pool dcterms:source ?review } }"""

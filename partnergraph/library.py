@@ -49,7 +49,7 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 JOURNAL = ".partnergraph-journal"
 NEW_SUFFIX = ".partnergraph-new"
 SOURCE_NS = PGID + "source/"
-STANCE_CHARACTERISATION = {"Supports": "citesAsEvidence", "Disputes": "disputes", "Qualifies": "qualifies"}
+STANCE_CHARACTERISATION = {"Supports": "citesAsEvidence", "Disputes": "citesAsEvidence", "Qualifies": "citesAsEvidence"}
 
 
 # ---------------------------------------------------------------- report rows
