@@ -238,3 +238,34 @@ def test_every_debate_has_two_sides_and_its_relations_come_from_its_positions(bu
         if r["debate"]:
             positions = set().union(*by_debate[r["debate"]].values())
             assert r["from"] in positions, key(r["r"])
+
+
+def test_data_readme_debates_figures_are_the_data(bundled, relations):
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "data" / "README.md").read_text(encoding="utf-8")
+    section = re.search(r"^## Debates\n(.*?)(?=^## |\Z)", text, re.S | re.M).group(1)
+    kinds = ("Challenges", "Qualifies", "SupportsClaim")
+
+    def n(kind=None, curators=None):
+        return sum(1 for r in relations if (kind is None or r["kind"] == PGNS + kind)
+                   and (curators is None or (r["by"] == PGNS + "Curators") == curators))
+
+    for label, cur in (("in a review's own words", False), ("the curators' reading", True), ("all", None)):
+        m = re.search(rf"^\| {re.escape(label)} \| (\d+) \| (\d+) \| (\d+) \| (\d+)", section, re.M)
+        assert m, label
+        assert [int(x) for x in m.groups()] == [n(k, cur) for k in kinds] + [n(None, cur)], label
+    row = re.search(r"^\| claim relations \| (\d+): (\d+) challenges, (\d+) qualifies, (\d+) supports; (\d+) in a "
+                    r"review's own words, (\d+) the curators' reading", text, re.M)
+    assert row and [int(x) for x in row.groups()] == [n(), *[n(k) for k in kinds], n(curators=False),
+                                                     n(curators=True)]
+    contested = bundled.sparql("""SELECT DISTINCT ?b WHERE { ?b a pg:Benefit .
+        { ?r pg:relationKind pg:Challenges } UNION { ?r pg:relationKind pg:Qualifies }
+        ?r pg:toClaim ?t . { FILTER(?t = ?b) } UNION { ?t skos:member+ ?b } }""")
+    benefits = bundled.sparql("SELECT ?b WHERE { ?b a pg:Benefit }")
+    m = re.search(r"now (\d+) of (\d+) are challenged or qualified", section)
+    assert m and (int(m[1]), int(m[2])) == (len(contested), len(benefits))
+    debates = bundled.sparql("SELECT ?d (COUNT(?r) AS ?n) WHERE { ?r pg:debate ?d } GROUP BY ?d")
+    for d in debates:
+        m = re.search(rf"^\| `{key(d['d'])}` \| [^|]+ \| (\d+) \|", section, re.M)
+        assert m and int(m[1]) == int(d["n"]), key(d["d"])
