@@ -12,7 +12,7 @@ Usage::
     python benchmarks/generate.py 10k OUT_DIR [--seed 7]
 
 Turtle is written as text in the style of ``data/claims.ttl`` (prefixed names, one subject per block): going
-through rdflib and :func:`partnergraph.turtle.serialize` takes minutes at 100k, text takes seconds.
+through rdflib and :func:`partnergraph.files.turtle.serialize` takes minutes at 100k, text takes seconds.
 """
 
 from __future__ import annotations

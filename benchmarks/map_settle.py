@@ -35,7 +35,7 @@ def corpus(work: Path) -> Path:
 
 
 def write_ours(g, out: Path) -> tuple[float, int]:
-    from partnergraph.maps import map_spec, write_map
+    from partnergraph.outputs.maps import map_spec, write_map
 
     t = time.perf_counter()
     write_map(g, out)
@@ -47,7 +47,7 @@ def write_pyvis(g, out: Path) -> float:
     """pyvis with its defaults, on the nodes and edges of partnergraph's map (labels and titles as text)."""
     from pyvis.network import Network
 
-    from partnergraph.maps import map_spec
+    from partnergraph.outputs.maps import map_spec
 
     spec = map_spec(g)
     t = time.perf_counter()

@@ -7,7 +7,7 @@ True
 """
 
 from .api import EvidenceGraph, load
-from .errors import (
+from .core.errors import (
     AmbiguousError,
     ClaimSyntaxError,
     DataDirError,

@@ -1,5 +1,11 @@
 """The Python API: ``pg.load()`` gives an :class:`EvidenceGraph`; its methods are the questions users ask.
 
+Each method calls the question of the same name in :mod:`partnergraph.questions` with the graph first, so
+``g.benefits(dimension="equity")`` is ``questions.claims.benefits(g, dimension="equity")`` and the CLI's
+``partnergraph benefits --dimension equity``.
+
+May import: every stage below it (``partnergraph.questions``, ``partnergraph.graph``, … ``partnergraph.core``).
+
 >>> import partnergraph as pg
 >>> g = pg.load()                       # the bundled data/
 >>> g.nx.number_of_nodes() > 0
@@ -8,133 +14,234 @@ True
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-from .errors import LocatedError, PartnergraphError
-from .namespaces import PGID
+from .graph.base import LoadedGraph
+from .graph.loader import load_graph
+from .questions import claims as _claims
+from .questions import common as _common
+from .questions import gaps as _gaps
+from .questions import search as _search
+from .questions import strength as _strength
+from .questions.claims import CocitedRow, EvidenceRow, RelatedRow, SourceClaimRow, SparqlResult, StatRow
+from .questions.common import ClaimRow, Kinds
+from .questions.gaps import GapCell
+from .questions.search import SearchRow
+from .questions.strength import StrengthRow
+
+__all__ = ["EvidenceGraph", "load"]
 
 
-class EvidenceGraph:
-    """One loaded data directory: ``nx`` (the networkx projection) and ``rdf`` (a pyoxigraph store, loaded lazily
-    from the cache when a warm command does not need it)."""
+class EvidenceGraph(LoadedGraph):
+    """One loaded data directory (or endpoint) and the questions asked of it.
 
-    def __init__(self, nx_graph, data=None, store=None, *, rdf_loader=None, endpoint=None):
-        self.nx = nx_graph
-        self.data = data
-        self._store = store
-        self._rdf_loader = rdf_loader
-        self.endpoint = endpoint
+    ``nx`` is the networkx ``MultiDiGraph`` (:mod:`partnergraph.graph.build` says what its nodes and edges are),
+    ``rdf`` the pyoxigraph store (loaded lazily from the cache when a warm command does not need it), ``data``
+    the :class:`~partnergraph.files.datadir.DataDir` (``None`` for an endpoint), ``endpoint`` its URL or ``None``.
+    Every method returns plain rows (frozen dataclasses) that :func:`partnergraph.outputs.formats.render` prints.
+    ``kind`` arguments take a claim kind (``"Benefit"``, ``"barrier"``) or a tuple of them; a claim or a source
+    is named by id (``"claim:x"``, ``"x"``, a BibTeX key) or by words of its label.
+    """
 
-    @property
-    def rdf(self):
-        """The RDF store (``pyoxigraph.Store``; each file in its own named graph)."""
-        if self._store is None and self._rdf_loader is not None:
-            self._store = self._rdf_loader()
-        return self._store
+    # ---------------------------------------------------------------- overview
+    def stats(self) -> list[StatRow]:
+        """Counts: sources by type and status, claims by kind, evidence links by stance and attribution,
+        benefits per quality cell, claim sets and pools.
 
-    def sparql(self, query: str):
-        """Run a SPARQL query (project prefixes pre-declared). SELECT → list of dicts; ASK → bool;
-        CONSTRUCT/DESCRIBE → list of (s, p, o) strings."""
-        from . import queries
+        >>> rows = load().stats()
+        >>> [r.item for r in rows if r.section == "totals"][:3]
+        ['sources', 'claims', 'evidence links']
+        """
+        return _claims.stats(self)
 
-        return queries.sparql(self, query)
+    def sparql(self, query: str) -> SparqlResult:
+        """Run a SPARQL query with the project prefixes declared (on the server for an endpoint).
+        SELECT → list of dicts (variable → value as text, ``None`` when unbound); ASK → bool;
+        CONSTRUCT/DESCRIBE → list of ``(s, p, o)`` N-Triples terms as text.
 
-    def __getattr__(self, name: str):
-        # every question in queries.py is also a method: g.benefits(dimension="equity"), g.gaps(), …
-        from . import queries
+        >>> load().sparql("ASK { ?c a pg:Benefit }")
+        True
+        >>> row = load().sparql("SELECT ?c WHERE { ?c a pg:Barrier } LIMIT 1")[0]
+        >>> sorted(row)
+        ['c']
+        """
+        return _claims.sparql(self, query)
 
-        fn = getattr(queries, name, None)
-        if name.startswith("_") or fn is None or name not in queries.__all__:
-            raise AttributeError(name)
+    # ---------------------------------------------------------------- claims
+    def claims(self, kind: Kinds = None) -> list[ClaimRow]:
+        """Claims (of ``kind``, or all) with their evidence summary: cells, distinct sources direct and pooled,
+        stance counts, reviews.
 
-        def method(*args, **kwargs):
-            return fn(self, *args, **kwargs)
+        >>> {r.kind for r in load().claims(kind="Barrier")}
+        {'Barrier'}
+        """
+        return _claims.claims(self, kind)
 
-        method.__doc__ = fn.__doc__
-        method.__name__ = name
-        return method
+    def benefits(self, dimension: str | None = None, level: str | None = None) -> list[ClaimRow]:
+        """Benefits, optionally only those in a cell of ``dimension`` (economy, efficiency, effectiveness,
+        equity) and/or ``level`` (input, output, outcome).
 
-    def __dir__(self):
-        from . import queries
+        >>> rows = load().benefits(dimension="equity")
+        >>> rows[0].kind, all(any(c.startswith("Equity") for c in r.cells) for r in rows)
+        ('Benefit', True)
+        """
+        return _claims.benefits(self, dimension, level)
 
-        return sorted(set(super().__dir__()) | set(queries.__all__))
+    def drivers(self) -> list[ClaimRow]:
+        """Drivers: why organisations enter into partnership (``claims(kind="Driver")``).
 
-    def __repr__(self) -> str:
-        kinds: dict[str, int] = {}
-        for _, k in self.nx.nodes(data="kind"):
-            kinds[k] = kinds.get(k, 0) + 1
-        where = self.endpoint or (self.data.path if self.data else "?")
-        return f"<EvidenceGraph {where}: " + ", ".join(f"{v} {k}" for k, v in sorted(kinds.items())) + ">"
+        >>> {r.kind for r in load().drivers()}
+        {'Driver'}
+        """
+        return _claims.drivers(self)
+
+    def barriers(self) -> list[ClaimRow]:
+        """Barriers to partnership working (``claims(kind="Barrier")``).
+
+        >>> {r.kind for r in load().barriers()}
+        {'Barrier'}
+        """
+        return _claims.barriers(self)
+
+    def factors(self) -> list[ClaimRow]:
+        """Critical success factors and principles of partnership working.
+
+        >>> sorted({r.kind for r in load().factors()})
+        ['CriticalSuccessFactor', 'Principle']
+        """
+        return _claims.factors(self)
+
+    def resolve_claim(self, claim: str) -> str:
+        """The node name (``claim:ID``) of a claim named by id or by words of its label; words that fit
+        several claims raise :class:`~partnergraph.core.errors.AmbiguousError` listing them.
+
+        >>> load().resolve_claim("s000-ben-reducing-delayed-discharge")
+        'claim:s000-ben-reducing-delayed-discharge'
+        """
+        return _common.resolve_claim(self, claim)
+
+    def resolve_source(self, source: str) -> str:
+        """The node name (``source:KEY``) of a source named by BibTeX key or by words of its citation.
+
+        >>> load().resolve_source("gray1989")
+        'source:gray1989'
+        """
+        return _common.resolve_source(self, source)
+
+    # ---------------------------------------------------------------- evidence
+    def evidence(self, claim: str, expand: bool = False) -> list[EvidenceRow]:
+        """Each source evidencing ``claim``: citation, stance, attribution, locator, quote, the citing review
+        and any intermediate work; with ``expand``, a pooled evidence base is listed member by member.
+
+        >>> rows = load().evidence("contract will tend not")
+        >>> sorted({r.stance for r in rows})
+        ['disputes', 'supports']
+        """
+        return _claims.evidence(self, claim, expand)
+
+    def source_claims(self, source: str, kind: Kinds = None) -> list[SourceClaimRow]:
+        """What one source evidences, directly and through the pooled evidence bases it belongs to.
+
+        >>> rows = load().source_claims("gray1989")
+        >>> len(rows) > 0
+        True
+        """
+        return _claims.source_claims(self, source, kind)
+
+    def related(self, claim: str) -> list[RelatedRow]:
+        """Claims connected to ``claim``: sharing a source or a pooled base, barriers it addresses (and claims
+        addressing it), ``skos:related`` claims and siblings in its claim sets.
+
+        >>> [r.claim for r in load().related("s004b-csf-surmounting-boundaries") if r.relation == "addresses"]
+        ['s004b-bar-boundary-failure']
+        """
+        return _claims.related(self, claim)
+
+    def cocited(self, pooled: bool = False, min_shared: int = 1, limit: int | None = None) -> list[CocitedRow]:
+        """Pairs of sources that evidence the same claims, most shared claims first (with ``pooled``, every
+        member of a pool evidences every claim its pool does).
+
+        >>> rows = load().cocited(limit=2)
+        >>> len(rows), rows[0].shared >= rows[1].shared
+        (2, True)
+        """
+        return _claims.cocited(self, pooled, min_shared, limit)
+
+    # ---------------------------------------------------------------- gaps
+    def gaps(self) -> list[GapCell]:
+        """The gap matrix: one cell per E x level (economy/input first, equity/outcome last) with its benefits
+        and distinct sources; a cell no source evidences is a gap.
+
+        >>> cells = load().gaps()
+        >>> len(cells), cells[0].dimension, cells[0].level
+        (12, 'economy', 'input')
+        """
+        return _gaps.gaps(self)
+
+    def single_source(self, kind: Kinds = None) -> list[ClaimRow]:
+        """Claims that rest on exactly one distinct source (direct and pooled counted together).
+
+        >>> all(r.sources_direct + r.sources_pooled == 1 for r in load().single_source())
+        True
+        """
+        return _gaps.single_source(self, kind)
+
+    def undirected(self, kind: Kinds = None, unevidenced: bool = True) -> list[ClaimRow]:
+        """Claims no source evidences directly (only pooled, or — with ``unevidenced`` — not at all).
+
+        >>> all(r.sources_direct == 0 for r in load().undirected())
+        True
+        """
+        return _gaps.undirected(self, kind, unevidenced)
+
+    def contested(self, kind: Kinds = None) -> list[ClaimRow]:
+        """Claims with supporting and disputing or qualifying evidence both.
+
+        >>> all(r.supports and (r.disputes or r.qualifies) for r in load().contested())
+        True
+        """
+        return _gaps.contested(self, kind)
+
+    # ---------------------------------------------------------------- strength
+    def strength(self, claim: str | None = None, kind: Kinds = None) -> list[StrengthRow]:
+        """Confidence in each claim (or in ``claim``): high, moderate, low or very low, with the reasons
+        (the rule: :meth:`strength_rule`, docs/strength.md).
+
+        >>> row = load().strength("s004a-contract-not-partnership")[0]
+        >>> row.rating in ("high", "moderate", "low", "very low")
+        True
+        """
+        return _strength.strength(self, claim, kind)
+
+    def strength_rule(self) -> str:
+        """The rule :meth:`strength` applies, as ``strength --explain`` prints it.
+
+        >>> "Adequacy" in load().strength_rule()
+        True
+        """
+        return _strength.strength_rule(self)
+
+    # ---------------------------------------------------------------- search
+    def search(self, text: str, limit: int = 20, min_score: float = 70.0) -> list[SearchRow]:
+        """Fuzzy search over claim labels and quotes, evidence quotes and source citations and titles; the best
+        match per claim or source, best first (score 0-100).
+
+        >>> load().search("delayed discharge")[0].id
+        'claim:s000-ben-reducing-delayed-discharge'
+        """
+        return _search.search(self, text, limit, min_score)
 
 
 def load(data: str | Path | None = None, *, store: str | None = None, cache: bool = True) -> EvidenceGraph:
     """Load a data directory (default: the bundled ``data/``) or a SPARQL endpoint (``store=URL``).
 
     A second load of unchanged files reads the networkx graph from the cache and does not parse again.
-    Raises :class:`~partnergraph.errors.PartnergraphError` subclasses naming file and line on bad input.
+    Raises :class:`~partnergraph.core.errors.PartnergraphError` subclasses naming file and line on bad input.
+
+    >>> g = load()
+    >>> isinstance(g, EvidenceGraph), g.endpoint
+    (True, None)
     """
-    if store:
-        from .remote import load_remote
-
-        return load_remote(store)
-    from . import graph as graph_mod
-    from .store import DataDir, cache_dir, dump_nquads, load_nquads, load_store, write_atomic_bytes
-
-    d = DataDir.open(data)
-    digest = d.digest()
-    folder = cache_dir() / digest
-    if cache and (folder / "graph.pickle").exists():
-        try:
-            nx_graph = graph_mod.load_pickle(folder / "graph.pickle")
-            nq = folder / "data.nq"
-            return EvidenceGraph(nx_graph, d, rdf_loader=lambda: load_nquads(nq.read_bytes()))
-        except Exception:  # a damaged cache entry is rebuilt, never trusted
-            pass
-    st, _library = load_store(d)
-    try:
-        nx_graph = graph_mod.build_graph(st)
-    except LocatedError as exc:
-        raise locate_in_claims(exc, d) from None
-    if cache:
-        try:
-            write_atomic_bytes(folder / "data.nq", dump_nquads(st))
-            graph_mod.save_pickle(nx_graph, folder / "graph.pickle")
-        except OSError:
-            pass  # a read-only cache only costs speed
-    return EvidenceGraph(nx_graph, d, st)
-
-
-def locate_in_claims(exc: LocatedError, d) -> PartnergraphError:
-    """Give an integrity error found in the graph the file and line of the IRI it names in claims.ttl."""
-    m = re.search(r"(evidence link|benefit) (\S+)", exc.message)
-    if not m:
-        return exc
-    from .graph import node_iri
-
-    text = d.claims_bytes.decode("utf-8", "replace")
-    line = find_subject_line(text, node_iri(m.group(2)))
-    cls = type(exc)
-    return cls(d.claims_path, line, exc.message, hint=exc.hint)
-
-
-def find_subject_line(text: str, iri: str) -> int | None:
-    """1-based line where ``iri`` is first written as a subject in Turtle ``text`` (full or prefixed form)."""
-    forms = [f"<{iri}>"]
-    for m in re.finditer(r"@prefix\s+([A-Za-z0-9_-]*):\s*<([^>]*)>", text):
-        if iri.startswith(m.group(2)):
-            forms.append(f"{m.group(1)}:{iri[len(m.group(2)):]}")
-    if iri.startswith(PGID):
-        forms.append("pgid:" + iri[len(PGID):])
-    best = None
-    for form in forms:
-        for mm in re.finditer(r"(?m)^[ \t]*" + re.escape(form) + r"(?=[\s;,.])", text):
-            pos = mm.start()
-            best = pos if best is None else min(best, pos)
-            break
-    if best is None:
-        for form in forms:
-            pos = text.find(form)
-            if pos >= 0:
-                best = pos if best is None else min(best, pos)
-    return None if best is None else text.count("\n", 0, best) + 1
+    g = load_graph(data, store=store, cache=cache, cls=EvidenceGraph)
+    assert isinstance(g, EvidenceGraph)
+    return g

@@ -36,8 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     from playwright.sync_api import sync_playwright
 
     import partnergraph as pg
-    from partnergraph.gapmap import render_gap_matrix
-    from partnergraph.maps import write_map
+    from partnergraph.outputs.gapmap import render_gap_matrix
+    from partnergraph.outputs.maps import write_map
 
     g = pg.load()
     nxg = g.nx

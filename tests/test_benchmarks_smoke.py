@@ -24,7 +24,7 @@ def corpus(tmp_path_factory) -> Path:
 
 
 def test_generated_corpus_validates(corpus):
-    from partnergraph.validate import validate
+    from partnergraph.checks.validate import validate
 
     errors = [f for f in validate(corpus, shacl=False) if f.severity == "error"]
     assert errors == []
@@ -67,8 +67,9 @@ def test_sizes(size, n):
 def test_graph_from_the_bibliography_equals_graph_from_the_rdf(where, corpus):
     """The load path builds source nodes from the parsed BibTeX; reading them back from the RDF (as a remote
     store does) must give the very same graph."""
-    from partnergraph.graph import build_graph
-    from partnergraph.store import DataDir, load_store
+    from partnergraph.files.datadir import DataDir
+    from partnergraph.graph.build import build_graph
+    from partnergraph.store.embedded import load_store
 
     st, _ = load_store(DataDir.open(ROOT / "data" if where == "bundled" else corpus))
     fast = build_graph(st)

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from partnergraph.bibimport import (
+from partnergraph.core.errors import SourceParseError
+from partnergraph.files.bibtex import parse_bibtex_text
+from partnergraph.librarian.bibimport import (
     ascii_fold,
     base_key,
     bib_escape,
@@ -20,8 +22,6 @@ from partnergraph.bibimport import (
     read_import,
     read_ris,
 )
-from partnergraph.errors import SourceParseError
-from partnergraph.sources import parse_bibtex_text
 
 FIX = Path(__file__).parent / "fixtures" / "library"
 

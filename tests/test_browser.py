@@ -16,9 +16,9 @@ import pytest
 from test_maps import XSS, write_xss_data
 
 import partnergraph as pg
-from partnergraph.filters import filtered_graph
-from partnergraph.gapmap import render_gap_matrix
-from partnergraph.maps import MAP_KINDS, write_map
+from partnergraph.outputs.filters import filtered_graph
+from partnergraph.outputs.gapmap import render_gap_matrix
+from partnergraph.outputs.maps import MAP_KINDS, write_map
 
 pytestmark = pytest.mark.browser
 
@@ -216,8 +216,8 @@ def test_markup_in_the_data_never_runs_in_the_gap_matrix(browser, tmp_path):
 
 
 def test_map_laid_out_in_python_opens_without_physics(browser, bundled, tmp_path):
-    from partnergraph.filters import Selection
-    from partnergraph.maps import map_spec
+    from partnergraph.outputs.filters import Selection
+    from partnergraph.outputs.maps import map_spec
 
     sel = Selection(kinds=("Barrier",))
     v = visit(browser, write_map(bundled, tmp_path / "big.html", sel, layout_threshold=10))

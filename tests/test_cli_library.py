@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from conftest import snapshot
 
 from partnergraph.cli import main
-from partnergraph.sources import parse_bibtex
+from partnergraph.files.bibtex import parse_bibtex
 
 FIX = Path(__file__).parent / "fixtures" / "library"
 

@@ -11,9 +11,9 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from partnergraph import queries
 from partnergraph.cli import main
-from partnergraph.output import FORMATS
+from partnergraph.outputs.formats import FORMATS
+from partnergraph.questions import catalog as queries
 
 
 def run(*args):
@@ -157,7 +157,7 @@ def test_gaps_to_a_file(tmp_path):
 def test_gaps_chart(tmp_path, fmt):
     out = tmp_path / f"m.{fmt}"
     r = run("gaps", "--format", fmt, "-o", out)
-    if importlib.util.find_spec("partnergraph.gapmap") is None:
+    if importlib.util.find_spec("partnergraph.outputs.gapmap") is None:
         assert r.exit_code == 1
         assert "Error: drawing the gap matrix" in r.output and "Hint:" in r.output
         assert "Traceback" not in r.output

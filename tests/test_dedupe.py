@@ -8,7 +8,8 @@ import time
 
 import pytest
 
-from partnergraph.dedupe import (
+from partnergraph.files.bibtex import parse_bibtex
+from partnergraph.librarian.dedupe import (
     DedupeIndex,
     compare,
     find_duplicates,
@@ -17,7 +18,6 @@ from partnergraph.dedupe import (
     record_from_fields,
     record_from_source,
 )
-from partnergraph.sources import parse_bibtex
 
 
 def rec(key, etype="article", names=("Gray",), **fields):

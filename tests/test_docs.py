@@ -37,11 +37,12 @@ def test_every_command_has_help_and_is_documented(path, cmd):
     assert f"partnergraph {' '.join(path)}" in text, f"'partnergraph {' '.join(path)}' is not in the docs"
 
 
-MODULES = sorted(m.name for m in pkgutil.iter_modules(partnergraph.__path__) if m.name != "__main__")
+MODULES = sorted(m.name for m in pkgutil.walk_packages(partnergraph.__path__, "partnergraph.")
+                 if not m.name.endswith("__main__"))
 
 
 @pytest.mark.parametrize("name", MODULES)
 def test_docstring_examples_run(name):
-    module = importlib.import_module(f"partnergraph.{name}")
+    module = importlib.import_module(name)
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0

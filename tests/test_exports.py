@@ -15,10 +15,10 @@ from conftest import DATA
 
 import partnergraph as pg
 from partnergraph.cli import main
-from partnergraph.errors import PartnergraphError
-from partnergraph.exports import csv_paths, export, export_graph, flat_value, selected_rdf
-from partnergraph.filters import Selection
-from partnergraph.namespaces import PG
+from partnergraph.core.errors import PartnergraphError
+from partnergraph.core.namespaces import PG
+from partnergraph.outputs.exports import csv_paths, export, export_graph, flat_value, selected_rdf
+from partnergraph.outputs.filters import Selection
 
 
 def edge_set(g):

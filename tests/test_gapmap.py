@@ -9,8 +9,8 @@ import pytest
 from test_maps import REMOTE, XSS, write_xss_data
 
 import partnergraph as pg
-from partnergraph.errors import PartnergraphError
-from partnergraph.gapmap import claim_sources, gap_page, render_gap_matrix
+from partnergraph.core.errors import PartnergraphError
+from partnergraph.outputs.gapmap import claim_sources, gap_page, render_gap_matrix
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from partnergraph.graph import node_iri, node_name
+from partnergraph.graph.build import node_iri, node_name
 
 
 def count(g, query: str) -> int:

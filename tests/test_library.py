@@ -13,11 +13,13 @@ import pytest
 import rdflib
 from conftest import DATA, snapshot
 
-from partnergraph import library as lib
-from partnergraph.errors import IntegrityError, LockError, PartnergraphError, UnknownKeyError
-from partnergraph.sources import parse_bibtex, parse_bibtex_text
-from partnergraph.turtle import serialize
-from partnergraph.validate import validate
+from partnergraph import librarian as lib
+from partnergraph.checks.validate import validate
+from partnergraph.core.errors import IntegrityError, LockError, PartnergraphError, UnknownKeyError
+from partnergraph.files import atomic, bibfields, turtle
+from partnergraph.files.bibtex import parse_bibtex, parse_bibtex_text
+from partnergraph.files.claims import load_claims
+from partnergraph.files.turtle import serialize
 
 FIX = Path(__file__).parent / "fixtures" / "library"
 IMPORTS = [FIX / "zotero-bbt.bib", FIX / "jabref.bib", FIX / "export.ris", FIX / "items.json"]
@@ -56,15 +58,15 @@ def refs(g: rdflib.Graph, key: str) -> int:
 # ---------------------------------------------------------------- claims.ttl is in serialiser form
 def test_bundled_claims_ttl_is_canonical():
     text = (DATA / "claims.ttl").read_text(encoding="utf-8")
-    header, body = lib.split_header(text)
+    header, body = turtle.split_header(text)
     assert header.startswith("#")
     assert serialize(rdflib.Graph().parse(data=text, format="turtle")) == body
 
 
 def test_load_claims_matches_rdflib():
-    from partnergraph.store import DataDir
+    from partnergraph.files.datadir import DataDir
 
-    c = lib.load_claims(DataDir.open(DATA))
+    c = load_claims(DataDir.open(DATA))
     reference = rdflib.Graph().parse(DATA / "claims.ttl", format="turtle")
     assert len(c.graph) == len(reference) and serialize(c.graph) == serialize(reference)
     assert c.dump() == (DATA / "claims.ttl").read_bytes()
@@ -81,23 +83,23 @@ ENTRY = """@article{a,
 
 
 def test_field_spans():
-    spans = lib.field_spans(ENTRY)
+    spans = bibfields.field_spans(ENTRY)
     assert [s.name for s in spans] == ["author", "title", "journal", "month", "year"]
     assert [ENTRY[s.value_start:s.value_end] for s in spans] == [
         "{Gray, Barbara}", '"The {NHS}, and you"', "jhsc # { 2}", "aug", "1989"]
 
 
 def test_set_field_keeps_the_entry_layout():
-    out = lib.set_field(ENTRY, "doi", "{10.1/x}")
+    out = bibfields.set_field(ENTRY, "doi", "{10.1/x}")
     assert out.endswith("  year         = 1989,\n  doi          = {10.1/x}\n}")
-    assert lib.set_field(ENTRY, "year", "{1990}").count("1990") == 1
+    assert bibfields.set_field(ENTRY, "year", "{1990}").count("1990") == 1
     plain = "@misc{b,\n  title = {T}\n}"
-    assert lib.set_field(plain, "year", "{2000}") == "@misc{b,\n  title = {T},\n  year = {2000}\n}"
+    assert bibfields.set_field(plain, "year", "{2000}") == "@misc{b,\n  title = {T},\n  year = {2000}\n}"
 
 
 @pytest.mark.parametrize("name", ["author", "journal", "year"])
 def test_delete_field(name):
-    out = lib.delete_field(ENTRY, name)
+    out = bibfields.delete_field(ENTRY, name)
     src = parse_bibtex_text("@string{jhsc = {J}}\n" + out).sources[0]
     assert name not in src.fields and len(src.fields) == 4
 
@@ -117,7 +119,7 @@ def test_bib_add_keeps_every_existing_byte(data_copy):
     assert errors(data_copy) == []
     # every imported entry has one row; duplicates name an existing key
     n_in = sum(1 for _ in IMPORTS for _ in ())  # placeholder to keep the count explicit below
-    from partnergraph.bibimport import read_import
+    from partnergraph.librarian.bibimport import read_import
 
     n_in = sum(len(read_import(p).entries) + len(read_import(p).skipped) for p in IMPORTS)
     assert len(plan.rows) == n_in
@@ -236,7 +238,7 @@ def test_rename_rejects(data_copy, old, new, exc):
 def make_duplicate(d: Path, key: str = "balloch2001", copy: str = "ballochcopy2001") -> int:
     """Append a copy of entry ``key`` as ``copy`` and point every other reference to ``key`` at the copy."""
     src = next(s for s in parse_bibtex(d / "sources.bib").sources if s.key == key)
-    raw = lib.delete_field(lib.rename_in_header(src.raw, key, copy), "note")
+    raw = bibfields.delete_field(bibfields.rename_in_header(src.raw, key, copy), "note")
     with open(d / "sources.bib", "a", encoding="utf-8") as fh:
         fh.write("\n" + raw + "\n")
     text = (d / "claims.ttl").read_text(encoding="utf-8")
@@ -426,9 +428,9 @@ def _wait_for(cond, timeout=60.0):
 
 def test_lock_leaves_nothing_in_the_data_directory(tiny):
     before = sorted(os.listdir(tiny))
-    with lib.locked(tiny):
+    with atomic.locked(tiny):
         with pytest.raises(LockError, match="another partnergraph process"):
-            with lib.locked(tiny, timeout=0.1):
+            with atomic.locked(tiny, timeout=0.1):
                 pass
     assert sorted(os.listdir(tiny)) == before
 
@@ -437,11 +439,11 @@ def test_killed_before_rename_leaves_the_old_files(data_copy):
     before = snapshot(data_copy)
     p = _cli("bib", "rename", "balloch2001", "balloch2001x", "--data", str(data_copy),
              env={"PARTNERGRAPH_TEST_PAUSE_BEFORE_RENAME": "60"})
-    _wait_for(lambda: (data_copy / lib.JOURNAL).exists())
+    _wait_for(lambda: (data_copy / atomic.JOURNAL).exists())
     p.send_signal(signal.SIGKILL)
     p.wait()
     assert {k: v for k, v in snapshot(data_copy).items() if not k.startswith(".")} == before
-    lib.recover(data_copy)  # what the next writer does first: finish the prepared commit
+    atomic.recover(data_copy)  # what the next writer does first: finish the prepared commit
     assert errors(data_copy) == []
     assert "@book{balloch2001x," in (data_copy / "sources.bib").read_text(encoding="utf-8")
     assert not [f for f in os.listdir(data_copy) if f.startswith(".")]
@@ -464,12 +466,12 @@ def test_killed_while_preparing_leaves_old_files(data_copy):
     before = snapshot(data_copy)
     p = _cli("link", CLAIM, KEY, "--stance", "supports", "--data", str(data_copy),
              env={"PARTNERGRAPH_TEST_PAUSE_BEFORE_RENAME": "60"})
-    _wait_for(lambda: (data_copy / (".claims.ttl" + lib.NEW_SUFFIX)).exists())
+    _wait_for(lambda: (data_copy / (".claims.ttl" + atomic.NEW_SUFFIX)).exists())
     p.send_signal(signal.SIGKILL)
     p.wait()
-    (data_copy / (".claims.ttl" + lib.NEW_SUFFIX)).write_bytes(b"torn")  # as if cut off mid-write
+    (data_copy / (".claims.ttl" + atomic.NEW_SUFFIX)).write_bytes(b"torn")  # as if cut off mid-write
     assert {k: v for k, v in snapshot(data_copy).items() if not k.startswith(".")} == before
-    assert lib.recover(data_copy)  # a single-file commit has no journal: the unfinished temp is discarded
+    assert atomic.recover(data_copy)  # a single-file commit has no journal: the unfinished temp is discarded
     assert snapshot(data_copy) == before
 
 
@@ -489,7 +491,7 @@ def test_two_concurrent_writers_both_land(data_copy):
 def test_second_writer_refuses_clearly(data_copy):
     a = _cli("link", CLAIM, KEY, "--stance", "supports", "--data", str(data_copy),
              env={"PARTNERGRAPH_TEST_PAUSE_BEFORE_RENAME": "5"})
-    _wait_for(lambda: (data_copy / (".claims.ttl" + lib.NEW_SUFFIX)).exists())
+    _wait_for(lambda: (data_copy / (".claims.ttl" + atomic.NEW_SUFFIX)).exists())
     b = _cli("link", CLAIM2, KEY, "--stance", "supports", "--data", str(data_copy),
              "--lock-timeout", "0.2")
     out, err = b.communicate()

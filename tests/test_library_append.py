@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import TINY_BIB
 
-from partnergraph.library import _check_new_sources
-from partnergraph.store import DataDir
+from partnergraph.files.datadir import DataDir
+from partnergraph.librarian.edit import _check_new_sources
 
 OLD_LINES = TINY_BIB.count("\n")
 

@@ -14,8 +14,8 @@ from conftest import TINY_BIB, TINY_TTL
 
 import partnergraph as pg
 from partnergraph.cli import main
-from partnergraph.filters import Selection, filtered_graph, selected_claims
-from partnergraph.maps import MAP_KINDS, STANCE_STYLE, map_spec, render_spec, write_map
+from partnergraph.outputs.filters import Selection, filtered_graph, selected_claims
+from partnergraph.outputs.maps import MAP_KINDS, STANCE_STYLE, map_spec, render_spec, write_map
 
 XSS = {
     "title": "<img src=x onerror=window.__xss=1>",

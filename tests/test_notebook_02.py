@@ -8,8 +8,8 @@ import json
 import pytest
 from conftest import ROOT, execute_notebook
 
-from partnergraph.filters import Selection, filtered_graph
-from partnergraph.maps import MAP_KINDS
+from partnergraph.outputs.filters import Selection, filtered_graph
+from partnergraph.outputs.maps import MAP_KINDS
 
 NOTEBOOK = ROOT / "notebooks" / "02-evidence-maps.ipynb"
 

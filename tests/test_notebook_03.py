@@ -39,7 +39,7 @@ def test_notebook_runs_without_errors_and_leaves_data_alone(executed):
 
 
 def test_notebook_answers_agree_with_the_library(executed, data_copy):
-    from partnergraph import library as lib
+    from partnergraph import librarian as lib
 
     out = text(executed[0])
     exports = [FIX / "zotero-bbt.bib", FIX / "jabref.bib", FIX / "export.ris", FIX / "items.json"]

@@ -17,10 +17,10 @@ import pytest
 from conftest import ROOT, TINY_BIB
 
 import partnergraph as pg
-from partnergraph import queries
-from partnergraph.errors import AmbiguousError, PartnergraphError, UnknownKeyError
-from partnergraph.namespaces import CELLS, CLAIM_KINDS
-from partnergraph.output import FORMATS, render
+from partnergraph.core.errors import AmbiguousError, PartnergraphError, UnknownKeyError
+from partnergraph.core.namespaces import CELLS, CLAIM_KINDS
+from partnergraph.outputs.formats import FORMATS, render
+from partnergraph.questions import catalog as queries
 
 # --- what the graph says, computed independently -------------------------------------------------------------
 
@@ -496,7 +496,7 @@ def test_rows_render_in_every_format(bundled, call, fmt):
 
 
 def test_queries_import_is_light():
-    code = ("import sys, partnergraph.queries, partnergraph._cli_research; "
+    code = ("import sys, partnergraph.questions.catalog, partnergraph.cli.research; "
             "print(sorted(m for m in ('rapidfuzz', 'matplotlib', 'pyvis') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

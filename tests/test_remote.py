@@ -60,7 +60,7 @@ def server(tmp_path_factory):
 @pytest.fixture(scope="module")
 def pushed(server):
     """The server holding the bundled corpus."""
-    from partnergraph.remote import push
+    from partnergraph.graph.loader import push
 
     push(DATA, server)
     return server
@@ -82,8 +82,8 @@ def local():
 
 # ---------------------------------------------------------------- same answers as the embedded store
 def test_push_writes_one_named_graph_per_file(server, local):
-    from partnergraph.remote import push
-    from partnergraph.store import GRAPH_CLAIMS, GRAPH_ONTOLOGY, GRAPH_SOURCES
+    from partnergraph.graph.loader import push
+    from partnergraph.store.embedded import GRAPH_CLAIMS, GRAPH_ONTOLOGY, GRAPH_SOURCES
 
     rows = push(DATA, server)
     expected = {g: len(list(local.rdf.quads_for_pattern(None, None, None, _named(g))))
@@ -99,7 +99,8 @@ def _named(iri):
 
 
 def test_push_twice_replaces_rather_than_adds(pushed, local):
-    from partnergraph.remote import push, remote_query
+    from partnergraph.graph.loader import push
+    from partnergraph.store.remote import remote_query
 
     push(DATA, pushed)
     n = remote_query(pushed, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")[0]["n"]
@@ -114,7 +115,7 @@ def test_remote_graph_is_the_embedded_graph(remote, local):
 
 
 def _no_arg_questions():
-    from partnergraph import queries
+    from partnergraph.questions import catalog as queries
 
     for name in queries.__all__:
         params = list(inspect.signature(getattr(queries, name)).parameters.values())[1:]
@@ -181,7 +182,7 @@ def test_cli_push_and_pull(pushed, data_copy):
 
 def test_pull_is_sorted_and_stable(pushed, data_copy):
     """Pulling what was pushed gives back claims.ttl byte for byte (it is written sorted and stable)."""
-    from partnergraph.remote import pull
+    from partnergraph.store.remote import pull
 
     (data_copy / "claims.ttl").write_text("# my header\n\n", encoding="utf-8")
     rows = pull(pushed, data_copy)
@@ -194,7 +195,7 @@ def test_pull_is_sorted_and_stable(pushed, data_copy):
 
 def test_pull_into_an_empty_folder_gives_the_same_graph(pushed, tmp_path, local):
     import partnergraph as pg
-    from partnergraph.remote import pull
+    from partnergraph.store.remote import pull
 
     rows = pull(pushed, tmp_path / "fresh")
     assert [r.action for r in rows] == ["written", "written"]
@@ -204,8 +205,9 @@ def test_pull_into_an_empty_folder_gives_the_same_graph(pushed, tmp_path, local)
 
 
 def test_push_refuses_bad_data_and_sends_nothing(pushed, data_copy, local):
-    from partnergraph.errors import ClaimSyntaxError
-    from partnergraph.remote import push, remote_query
+    from partnergraph.core.errors import ClaimSyntaxError
+    from partnergraph.graph.loader import push
+    from partnergraph.store.remote import remote_query
 
     (data_copy / "claims.ttl").write_text("claim:x a pg:Benefit", encoding="utf-8")
     with pytest.raises(ClaimSyntaxError):
@@ -215,8 +217,8 @@ def test_push_refuses_bad_data_and_sends_nothing(pushed, data_copy, local):
 
 
 def test_a_rejected_query_is_a_query_error(pushed):
-    from partnergraph.errors import QueryError
-    from partnergraph.remote import remote_query
+    from partnergraph.core.errors import QueryError
+    from partnergraph.store.remote import remote_query
 
     with pytest.raises(QueryError, match=pushed):
         remote_query(pushed, "SELEC ?x WHERE { }")
@@ -263,12 +265,13 @@ def closed():
 
 
 def _calls(url, folder):
-    from partnergraph import remote
+    from partnergraph.graph import loader
+    from partnergraph.store import remote
 
     return {
-        "load": lambda: remote.load_remote(url, timeout=0.5),
+        "load": lambda: loader.load_remote(url, timeout=0.5),
         "query": lambda: remote.remote_query(url, "ASK {}", timeout=0.5),
-        "push": lambda: remote.push(folder, url, timeout=0.5),
+        "push": lambda: loader.push(folder, url, timeout=0.5),
         "pull": lambda: remote.pull(url, folder, timeout=0.5),
     }
 
@@ -280,7 +283,7 @@ def _calls(url, folder):
     pytest.param("silent", "no answer within 0.5 s", id="timeout"),
 ])
 def test_store_failures_name_the_url_and_change_nothing(request, data_copy, kind, words, call):
-    from partnergraph.errors import StoreError
+    from partnergraph.core.errors import StoreError
 
     url = request.getfixturevalue(kind)
     before = snapshot(data_copy)
@@ -309,8 +312,8 @@ def test_push_without_a_store_is_a_usage_error(monkeypatch):
 
 
 def test_credentials_never_appear_in_errors(closed):
-    from partnergraph.errors import StoreError
-    from partnergraph.remote import remote_query
+    from partnergraph.core.errors import StoreError
+    from partnergraph.store.remote import remote_query
 
     with pytest.raises(StoreError) as err:
         remote_query(closed.replace("http://", "http://alice:s3cret@"), "ASK {}", timeout=0.5)
@@ -326,7 +329,7 @@ def test_credentials_never_appear_in_errors(closed):
     pytest.param("http://h:3030/ds", "http://h:3030/ds", "http://h:3030/ds", id="dataset-url"),
 ])
 def test_endpoints_from_one_url(url, query, graph_store):
-    from partnergraph.remote import endpoints
+    from partnergraph.store.remote import endpoints
 
     ep = endpoints(url)
     assert (ep.query, ep.graph_store) == (query, graph_store)
@@ -337,8 +340,8 @@ def test_endpoints_from_one_url(url, query, graph_store):
     pytest.param("127.0.0.1:7878", id="no-scheme"),
 ])
 def test_bad_store_urls(url):
-    from partnergraph.errors import StoreError
-    from partnergraph.remote import endpoints
+    from partnergraph.core.errors import StoreError
+    from partnergraph.store.remote import endpoints
 
     with pytest.raises(StoreError, match="not an http"):
         endpoints(url)

@@ -11,7 +11,7 @@ from test_maps import REMOTE, XSS, write_xss_data
 
 import partnergraph as pg
 from partnergraph.cli import main
-from partnergraph.report import _harvard, bibliography, md_escape, report_text
+from partnergraph.outputs.report import _harvard, bibliography, md_escape, report_text
 
 
 @pytest.fixture(scope="module")

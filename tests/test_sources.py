@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from partnergraph.namespaces import BIBO, DCTERMS, PG, RDF
-from partnergraph.sources import Lit, decode_latex, parse_bibtex_text, source_triples, split_people
+from partnergraph.core.namespaces import BIBO, DCTERMS, PG, RDF
+from partnergraph.files.bibtex import decode_latex, parse_bibtex_text, split_people
+from partnergraph.store.bibrdf import Lit, source_triples
 
 
 def triples(bib: str):

@@ -6,7 +6,8 @@ import os
 import time
 
 import partnergraph as pg
-from partnergraph.store import DataDir, cache_dir
+from partnergraph.files.atomic import cache_dir
+from partnergraph.files.datadir import DataDir
 
 
 def test_second_load_comes_from_the_cache_and_is_faster(tiny, tmp_path, monkeypatch):

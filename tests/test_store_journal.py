@@ -7,8 +7,7 @@ import os
 import stat
 
 import partnergraph as pg
-from partnergraph.library import JOURNAL, _tmp_name
-from partnergraph.store import write_atomic_bytes
+from partnergraph.files.atomic import JOURNAL, _tmp_name, write_atomic_bytes
 
 
 def test_interrupted_two_file_write_is_completed_before_reading(tiny):

@@ -8,7 +8,7 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from partnergraph.turtle import serialize
+from partnergraph.files.turtle import serialize
 
 CLAIM = rdflib.Namespace("https://w3id.org/partnergraph/id/claim/")
 PG = rdflib.Namespace("https://w3id.org/partnergraph/ns#")

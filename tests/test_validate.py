@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import TINY_BIB, TINY_TTL
 
-from partnergraph.validate import validate
+from partnergraph.checks.validate import validate
 
 LINK_E1 = "    pg:locator \"p.11\" ;\n"
 

@@ -1,0 +1,220 @@
+"""Librarians' commands: ``bib add|dedupe|merge|lint|todo|rename``, ``link``, ``unlink``, ``claim add``.
+
+Every command that writes takes ``--dry-run`` (print the unified diff, write nothing) and waits for another
+writer up to ``--lock-timeout`` seconds (``PARTNERGRAPH_LOCK_TIMEOUT``).
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+
+import click
+
+from ..librarian.add import add_entries
+from ..librarian.bibcheck import duplicates, lint, todo
+from ..librarian.keys import merge, rename_key
+from ..librarian.links import add_claim, link, unlink
+from ..outputs.formats import FORMATS, render
+from . import default_format, emit, main
+
+
+def _data_option(fn):
+    @click.option("--data", "data", type=click.Path(file_okay=False, path_type=str), envvar="PARTNERGRAPH_DATA",
+                  default=None, help="Data directory with sources.bib and claims.ttl (default: the bundled data/).")
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        return fn(*args, **kwargs)
+
+    return wrapper
+
+
+def _write_options(fn):
+    @_data_option
+    @click.option("--dry-run", is_flag=True, help="Show the diff; write nothing.")
+    @click.option("--lock-timeout", type=float, default=30.0, envvar="PARTNERGRAPH_LOCK_TIMEOUT", show_default=True,
+                  help="Seconds to wait for another writer before giving up.")
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        return fn(*args, **kwargs)
+
+    return wrapper
+
+
+def _format_option(fn):
+    return click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+                        help="Output format (default: table on a terminal, json when piped).")(fn)
+
+
+def _finish(plan, dry_run: bool) -> None:
+    """Print what a write did (or, with --dry-run, the diff it would apply)."""
+    for r in plan.rows:
+        click.echo(f"{r.action}: {r.target} {r.detail}".rstrip())
+    for n in plan.notes:
+        click.echo(f"note: {n}", err=True)
+    if dry_run:
+        diff = plan.diff()
+        click.echo(diff if diff else "(no change)", nl=not diff)
+        click.echo("dry run: nothing written", err=True)
+
+
+@main.group(context_settings={"help_option_names": ["-h", "--help"]})
+def bib():
+    """Curate data/sources.bib: import, check, find duplicates, rename and merge keys."""
+
+
+@bib.command("add")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=str))
+@_write_options
+@_format_option
+def bib_add(files, data, dry_run, lock_timeout, fmt):
+    """Import entries from .bib (BibTeX/BibLaTeX), .ris or .json (CSL-JSON) FILES.
+
+    New entries are appended to sources.bib with a key from the pattern (first author's surname + year,
+    lowercase ASCII, then a, b, … if taken) and a status; every existing byte stays as it was. One line per
+    imported entry says: added, duplicate (of which key, and why) or skipped (and why).
+
+    \b
+    Example:
+      partnergraph bib add zotero-export.bib jabref.bib refs.ris items.json --dry-run
+    """
+    plan = add_entries(list(files), data, dry_run=dry_run, lock_timeout=lock_timeout)
+    f = default_format(fmt)
+    rows = [{"file": r.file, "line": r.line, "outcome": r.outcome, "key": r.key, "detail": r.detail}
+            for r in plan.rows]
+    if f == "table":
+        for r in rows:
+            what = {"added": "added", "duplicate": "duplicate of", "skipped": "skipped"}[r["outcome"]]
+            click.echo(f"{r['file']}:{r['line']}: {what} {r['key']}".rstrip() + (f" ({r['detail']})"
+                                                                                 if r["detail"] else ""))
+        counts = {o: sum(r["outcome"] == o for r in rows) for o in ("added", "duplicate", "skipped")}
+        click.echo(f"{counts['added']} added, {counts['duplicate']} duplicate(s), {counts['skipped']} skipped"
+                   + (" — dry run, nothing written" if dry_run else ""))
+    else:
+        click.echo(render(rows, f), nl=False)
+    if dry_run and f == "table":
+        click.echo(plan.diff(), nl=False)
+
+
+@bib.command("dedupe")
+@_data_option
+@_format_option
+@click.option("--no-versions", is_flag=True, help="Leave out preprint/published version pairs.")
+def bib_dedupe(data, fmt, no_versions):
+    """List candidate duplicate pairs in sources.bib, each with a score and the reason.
+
+    DOI or ISBN equality decides (a conflicting DOI blocks a match); otherwise similar titles, a shared
+    surname and years within one. Fold a pair with 'bib merge KEEP DROP'.
+    """
+    rows = duplicates(data, include_versions=not no_versions)
+    f = default_format(fmt)
+    if f == "table":
+        for r in rows:
+            click.echo(f"{r.score:5.1f}  {r.kind:9}  {r.key_a} ~ {r.key_b}  ({r.reason})")
+        click.echo(f"{len(rows)} candidate pair(s)")
+    else:
+        click.echo(render(rows, f), nl=False)
+
+
+@bib.command("merge")
+@click.argument("keep")
+@click.argument("drop")
+@_write_options
+def bib_merge(keep, drop, data, dry_run, lock_timeout):
+    """Merge entry DROP into KEEP: copy fields KEEP lacks, remove DROP and repoint every evidence link, pool
+    member, via and citing work in claims.ttl (and citedin in sources.bib) to KEEP."""
+    _finish(merge(keep, drop, data, dry_run=dry_run, lock_timeout=lock_timeout), dry_run)
+
+
+@bib.command("rename")
+@click.argument("old")
+@click.argument("new")
+@_write_options
+def bib_rename(old, new, data, dry_run, lock_timeout):
+    """Change citation key OLD to NEW in sources.bib and every reference in claims.ttl, in one step."""
+    _finish(rename_key(old, new, data, dry_run=dry_run, lock_timeout=lock_timeout), dry_run)
+
+
+@bib.command("lint")
+@_data_option
+@_format_option
+def bib_lint(data, fmt):
+    """Integrity checks: required fields per entry type, DOI/ISBN/ISSN syntax, years, page ranges, the key
+    pattern, duplicate keys/DOIs/entries, unbalanced braces, unused entries, links to missing keys.
+
+    Every finding names file:line. Exit 1 on any error, 0 with warnings only.
+    """
+    findings = lint(data)
+    f = default_format(fmt)
+    if f == "table":
+        for x in findings:
+            click.echo(f"{x.where}: {x.severity}: [{x.rule}] {x.message}")
+        n_err = sum(x.severity == "error" for x in findings)
+        click.echo(f"{n_err} error(s), {len(findings) - n_err} warning(s)")
+    else:
+        click.echo(render(findings, f), nl=False)
+    if any(x.severity == "error" for x in findings):
+        sys.exit(1)
+
+
+@bib.command("todo")
+@_data_option
+@_format_option
+@click.option("--limit", type=int, default=None, help="Show only the first N entries.")
+def bib_todo(data, fmt, limit):
+    """The worklist: incomplete and unidentified entries, ranked by how many claims rest on them, with what
+    each is missing."""
+    rows = todo(data)
+    emit(rows[:limit] if limit else rows, fmt, ["key", "status", "claims", "links", "missing", "label", "where"])
+
+
+_STANCE = click.Choice(["supports", "disputes", "qualifies"], case_sensitive=False)
+
+
+@main.command("link")
+@click.argument("claim")
+@click.argument("key")
+@click.option("--stance", type=_STANCE, required=True, help="What the source does for the claim.")
+@click.option("--locator", default="", help="Where in the cited work (e.g. 'p. 261'), as the review gives it.")
+@click.option("--quote", default="", help="The review's exact words (at most 500 characters).")
+@click.option("--via", default="", metavar="KEY", help="The work through which the review cites KEY.")
+@click.option("--citing", default="", metavar="REVIEWKEY",
+              help="The review that makes the attribution (default: the review the claim is derived from).")
+@_write_options
+def link_cmd(claim, key, stance, locator, quote, via, citing, data, dry_run, lock_timeout):
+    """Add an evidence link: source KEY (or pool:ID) supports, disputes or qualifies CLAIM.
+
+    \b
+    Example:
+      partnergraph link s004-trust gray1989 --stance supports --locator 'p. 11' --quote 'trust is essential'
+    """
+    _finish(link(claim, key, stance, data, locator=locator, quote=quote, via=via, citing=citing,
+                 dry_run=dry_run, lock_timeout=lock_timeout), dry_run)
+
+
+@main.command("unlink")
+@click.argument("target")
+@click.argument("key", required=False)
+@_write_options
+def unlink_cmd(target, key, data, dry_run, lock_timeout):
+    """Remove an evidence link: by its id (EVIDENCE-ID, e.g. lib-0001) or as CLAIM KEY."""
+    _finish(unlink(target, key, data, dry_run=dry_run, lock_timeout=lock_timeout), dry_run)
+
+
+@main.group("claim", context_settings={"help_option_names": ["-h", "--help"]})
+def claim_group():
+    """Add claims to data/claims.ttl."""
+
+
+@claim_group.command("add")
+@click.option("--kind", required=True, help="Benefit, Barrier, Driver, CriticalSuccessFactor, Principle, …")
+@click.option("--label", required=True, help="The claim's short text, as the review words it.")
+@click.option("--cell", "cells", multiple=True, help="Quality cell of a benefit (e.g. EfficiencyOutput); repeatable.")
+@click.option("--derived-from", "derived_from", required=True, metavar="KEY", help="The review it comes from.")
+@click.option("--id", "claim_id", default="", help="Claim id (default: from the label).")
+@click.option("--where", default="", help="Where in the review (section, table, page).")
+@_write_options
+def claim_add(kind, label, cells, derived_from, claim_id, where, data, dry_run, lock_timeout):
+    """Add a claim of a kind, with its label and the review it is derived from."""
+    _finish(add_claim(kind, label, derived_from, data, cells=cells, claim_id=claim_id, where=where,
+                      dry_run=dry_run, lock_timeout=lock_timeout), dry_run)

@@ -1,0 +1,239 @@
+"""Researchers' commands: benefits, claims, evidence, gaps, contested, strength, search, related, cocited.
+
+Each command calls the function of the same name in :mod:`partnergraph.queries` (also a method of the loaded
+graph: ``g.benefits(dimension="equity")``) and prints its rows in the chosen ``--format``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..core.namespaces import CLAIM_KINDS
+from ..outputs.formats import FORMATS, render
+from ..outputs.gapmap import render_gap_matrix
+from ..questions.common import DIMENSION_NAMES, LEVEL_NAMES
+from ..questions.strength import strength_rule
+from . import data_options, default_format, emit, load_graph, main, output_options
+
+CLAIM_COLUMNS = ["claim", "kind", "label", "cells", "sources_direct", "sources_pooled", "supports", "disputes",
+                 "qualifies", "reviews"]
+
+
+class Choice(click.Choice):
+    """A case-insensitive choice whose error message lists the choices as written (``CriticalSuccessFactor``),
+    not case-folded."""
+
+    def get_invalid_choice_message(self, value, ctx) -> str:  # click >= 8.2
+        return f"{value!r} is not one of {', '.join(map(repr, self.choices))}."
+
+
+KIND = Choice(CLAIM_KINDS, case_sensitive=False)
+
+
+def _emit(rows, fmt, table_columns=None):
+    """Rows in ``fmt``; ``table_columns`` narrows only the terminal table (csv/json keep every field)."""
+    emit(rows, fmt, table_columns if default_format(fmt) == "table" else None)
+
+
+@main.command()
+@click.option("--dimension", type=click.Choice(DIMENSION_NAMES, case_sensitive=False),
+              help="Only benefits in this dimension of the 4 Es.")
+@click.option("--level", type=click.Choice(LEVEL_NAMES, case_sensitive=False),
+              help="Only benefits at this level.")
+@data_options
+@output_options
+def benefits(dimension, level, data, store, fmt):
+    """Benefits of partnership working with their quality cells, distinct sources (direct / via pooled
+    evidence bases), stance mix and reviews.
+
+    \b
+    Example:
+      partnergraph benefits --dimension equity
+    """
+    g = load_graph(data, store)
+    _emit(g.benefits(dimension=dimension, level=level), fmt, CLAIM_COLUMNS)
+
+
+@main.command()
+@click.option("--kind", type=KIND, help="Only claims of this kind.")
+@click.option("--source", metavar="KEY-or-WORDS",
+              help="What this source evidences (BibTeX key or words, e.g. 'Kharicha'), with stance and locator.")
+@data_options
+@output_options
+def claims(kind, source, data, store, fmt):
+    """Claims of every kind with their evidence summary; with --source, what one source evidences (directly
+    and through the pooled evidence bases it belongs to).
+
+    \b
+    Examples:
+      partnergraph claims --kind Barrier
+      partnergraph claims --source Kharicha
+    """
+    g = load_graph(data, store)
+    if source:
+        _emit(g.source_claims(source, kind=kind), fmt,
+              ["claim", "kind", "label", "stance", "attribution", "locator", "citing", "pool"])
+    else:
+        _emit(g.claims(kind), fmt, CLAIM_COLUMNS)
+
+
+def _kind_command(name: str, fn_name: str, doc: str) -> None:
+    @data_options
+    @output_options
+    def command(data, store, fmt):
+        g = load_graph(data, store)
+        _emit(getattr(g, fn_name)(), fmt, CLAIM_COLUMNS)
+
+    command.__doc__ = doc
+    main.command(name)(command)
+
+
+_kind_command("drivers", "drivers", "Drivers: why organisations enter into partnership (as claims --kind Driver).")
+_kind_command("barriers", "barriers", "Barriers to partnership working (as claims --kind Barrier).")
+_kind_command("factors", "factors", "Critical success factors and principles of partnership working.")
+
+
+@main.command()
+@click.argument("claim")
+@click.option("--expand", is_flag=True, help="List the member sources of pooled evidence bases.")
+@data_options
+@output_options
+def evidence(claim, expand, data, store, fmt):
+    """The sources evidencing CLAIM: citation, stance, attribution, locator, quote, citing review.
+
+    CLAIM is a claim id (claim:ID or ID) or words of its label ("delayed discharge"); words that fit several
+    claims list them and exit 1.
+    """
+    g = load_graph(data, store)
+    _emit(g.evidence(claim, expand=expand), fmt,
+          ["source", "citation", "stance", "attribution", "locator", "citing", "via", "quote"])
+
+
+GAP_FORMATS = (*FORMATS, "html", "png", "svg")
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(GAP_FORMATS), default=None,
+              help="Output format; html, png and svg draw the matrix as a chart (default: table on a terminal, "
+                   "json when piped).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to FILE (charts default to gaps.FORMAT in the current directory).")
+@data_options
+def gaps(fmt, output, data, store):
+    """The gap matrix: per cell of the 4 Es x input/output/outcome, the benefits and the distinct sources
+    (direct and pooled apart); a cell no source evidences is a gap.
+
+    See also: single-source, undirected, contested.
+    """
+    g = load_graph(data, store)
+    if fmt in ("html", "png", "svg"):
+        path = output or Path(f"gaps.{fmt}")
+        render_gap_matrix(g, fmt, path)
+        click.echo(f"Wrote {path}", err=True)
+        return
+    rows = g.gaps()
+    if output:
+        output.write_text(render(rows, fmt or "csv"), encoding="utf-8")
+        click.echo(f"Wrote {output}", err=True)
+        return
+    _emit(rows, fmt, ["dimension", "level", "benefits", "sources_direct", "sources_pooled", "sources_total",
+                      "direct_share", "gap"])
+
+
+@main.command("single-source")
+@click.option("--kind", type=KIND, help="Only claims of this kind.")
+@data_options
+@output_options
+def single_source(kind, data, store, fmt):
+    """Claims that rest on exactly one distinct source (direct and pooled counted together)."""
+    g = load_graph(data, store)
+    _emit(g.single_source(kind), fmt, CLAIM_COLUMNS)
+
+
+@main.command()
+@click.option("--kind", type=KIND, help="Only claims of this kind.")
+@click.option("--pooled-only", is_flag=True, help="Leave out claims with no evidence link at all.")
+@data_options
+@output_options
+def undirected(kind, pooled_only, data, store, fmt):
+    """Claims no source evidences directly: evidenced only through pooled evidence bases, or not at all."""
+    g = load_graph(data, store)
+    _emit(g.undirected(kind, unevidenced=not pooled_only), fmt, CLAIM_COLUMNS)
+
+
+@main.command()
+@click.option("--kind", type=KIND, help="Only claims of this kind.")
+@data_options
+@output_options
+def contested(kind, data, store, fmt):
+    """Claims with supporting and disputing or qualifying evidence both."""
+    g = load_graph(data, store)
+    _emit(g.contested(kind), fmt, CLAIM_COLUMNS)
+
+
+@main.command()
+@click.argument("claim", required=False)
+@click.option("--explain", is_flag=True, help="Print the rating rule (and, for one CLAIM, why it got its rating).")
+@click.option("--kind", type=KIND, help="Only claims of this kind.")
+@click.option("--rating", type=click.Choice(("high", "moderate", "low", "very low")), help="Only this rating.")
+@data_options
+@output_options
+def strength(claim, explain, kind, rating, data, store, fmt):
+    """Confidence in each claim (high, moderate, low, very low) from its evidence, by a rule after
+    GRADE-CERQual; --explain prints the rule.
+
+    CLAIM (optional) is a claim id or words of its label.
+    """
+    if explain and not claim:
+        click.echo(strength_rule(), nl=False)
+        return
+    g = load_graph(data, store)
+    rows = [r for r in g.strength(claim, kind=kind) if rating is None or r.rating == rating]
+    if explain and default_format(fmt) == "table":
+        click.echo(strength_rule())
+        for r in rows:
+            click.echo(f"{r.claim}: {r.rating}\n  {r.label}")
+            for reason in r.reasons.split("; "):
+                click.echo(f"  - {reason}")
+        return
+    _emit(rows, fmt, ["claim", "kind", "label", "rating", "sources_direct", "sources_pooled", "disputes",
+                      "qualifies"])
+
+
+@main.command()
+@click.argument("text")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="At most this many rows.")
+@data_options
+@output_options
+def search(text, limit, data, store, fmt):
+    """Fuzzy search over claim labels and quotes, evidence quotes and source citations and titles."""
+    g = load_graph(data, store)
+    _emit(g.search(text, limit=limit), fmt, ["score", "kind", "id", "label", "field"])
+
+
+@main.command()
+@click.argument("claim")
+@data_options
+@output_options
+def related(claim, data, store, fmt):
+    """Claims connected to CLAIM: sharing its sources or pooled evidence, barriers it addresses, related
+    claims and siblings in its claim sets."""
+    g = load_graph(data, store)
+    _emit(g.related(claim), fmt)
+
+
+@main.command()
+@click.option("--pooled", is_flag=True, help="Count pooled evidence too (every pool member evidences every claim "
+                                             "its pool does).")
+@click.option("--min-shared", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Only pairs sharing at least this many claims.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many pairs.")
+@data_options
+@output_options
+def cocited(pooled, min_shared, limit, data, store, fmt):
+    """Pairs of sources that evidence the same claims, most shared claims first."""
+    g = load_graph(data, store)
+    _emit(g.cocited(pooled=pooled, min_shared=min_shared, limit=limit), fmt,
+          ["source_a", "citation_a", "source_b", "citation_b", "shared"])

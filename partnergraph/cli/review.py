@@ -1,0 +1,114 @@
+"""Reviewers' commands: ``map``, ``export``, ``report`` (the gap matrix chart is ``gaps --format html|png|svg``)."""
+
+from __future__ import annotations
+
+import functools
+import webbrowser
+from pathlib import Path
+
+import click
+
+from ..core.namespaces import CLAIM_KINDS, DIMENSIONS, LEVELS
+from ..outputs.exports import export as run_export
+from ..outputs.exports import write_file
+from ..outputs.filters import Selection
+from ..outputs.maps import LAYOUT_THRESHOLD, map_spec, render_spec
+from ..outputs.report import write_report
+from . import data_options, load_graph, main
+
+STANCES = ("supports", "disputes", "qualifies")
+EXPORT_FORMATS = ("graphml", "gexf", "jsonld", "turtle", "csv")
+
+
+def filter_options(fn):
+    """``--kind``, ``--dimension``, ``--level``, ``--source``, ``--claim-set``, ``--stance`` (each repeatable)."""
+
+    @click.option("--kind", "kinds", multiple=True, type=click.Choice(CLAIM_KINDS, case_sensitive=False),
+                  help="Only claims of this kind (repeat for several).")
+    @click.option("--dimension", "dimensions", multiple=True,
+                  type=click.Choice([d.lower() for d in DIMENSIONS], case_sensitive=False),
+                  help="Only benefits in a cell of this E.")
+    @click.option("--level", "levels", multiple=True,
+                  type=click.Choice([lv.lower() for lv in LEVELS], case_sensitive=False),
+                  help="Only benefits in a cell of this level.")
+    @click.option("--source", "sources", multiple=True, metavar="KEY",
+                  help="Only claims this source evidences (directly or in a pooled base) or, for a review, "
+                       "states.")
+    @click.option("--claim-set", "claim_sets", multiple=True, metavar="ID",
+                  help="Only members of this claim set (and of its sub-sets).")
+    @click.option("--stance", "stances", multiple=True, type=click.Choice(STANCES, case_sensitive=False),
+                  help="Only evidence links with this stance, and the claims that have one.")
+    @functools.wraps(fn)
+    def wrapper(*args, kinds, dimensions, levels, sources, claim_sets, stances, **kwargs):
+        sel = Selection(kinds=tuple(kinds), dimensions=tuple(dimensions), levels=tuple(levels),
+                        sources=tuple(sources), claim_sets=tuple(claim_sets), stances=tuple(stances))
+        return fn(*args, sel=sel, **kwargs)
+
+    return wrapper
+
+
+@main.command("map")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("evidence-map.html"),
+              show_default=True, help="Write the map to FILE.html.")
+@filter_options
+@click.option("--layout-threshold", type=click.IntRange(min=0), default=None, metavar="N",
+              help="Above N nodes, lay the graph out in Python and switch physics off (default 1000).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the map in the web browser when written.")
+@data_options
+def map_(output, sel, layout_threshold, open_browser, data, store):
+    """Draw the evidence map: claims, the sources that evidence them and pooled evidence bases, as one HTML
+    file that works offline (no CDN) — colours by kind and E, edges by stance, click a node for its evidence.
+
+    \b
+    Examples:
+      partnergraph map
+      partnergraph map --kind Benefit --dimension equity -o equity.html
+      partnergraph map --source gray1989 --open
+    """
+    g = load_graph(data, store)
+    spec = map_spec(g, sel, layout_threshold=LAYOUT_THRESHOLD if layout_threshold is None else layout_threshold)
+    write_file(output, render_spec(spec).encode("utf-8"))
+    how = "layout computed in Python" if spec.python_layout else "layout settles in the browser"
+    click.echo(f"Wrote {output}: {spec.counts} ({how})", err=True)
+    if open_browser:
+        webbrowser.open(output.resolve().as_uri())
+
+
+@main.command()
+@click.option("--to", "fmt", required=True, type=click.Choice(EXPORT_FORMATS), help="File format.")
+@click.option("-o", "--output", type=click.Path(path_type=str), default=None,
+              help="Write to PATH (default evidence-graph.EXT; csv: PATH-nodes.csv and PATH-edges.csv, or "
+                   "nodes.csv and edges.csv inside PATH when it is a directory).")
+@filter_options
+@data_options
+def export(fmt, output, sel, data, store):
+    """Export the graph (or the part the filters choose) for other tools: GraphML and GEXF (Gephi,
+    Cytoscape, networkx), JSON-LD, sorted Turtle, or CSV (a node table and an edge list).
+
+    \b
+    Examples:
+      partnergraph export --to graphml -o partnergraph.graphml
+      partnergraph export --to turtle --kind Benefit -o benefits.ttl
+      partnergraph export --to csv -o out/
+    """
+    g = load_graph(data, store)
+    for path in run_export(g, fmt, output, sel):
+        click.echo(f"Wrote {path}", err=True)
+
+
+@main.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("report.md"),
+              show_default=True, help="Write to FILE: report.md (Markdown) or report.html.")
+@data_options
+def report(output, data, store):
+    """Write the evidence report: a summary per claim kind and per quality cell, every claim with its
+    sources, and a bibliography in Harvard style (citeproc-py, "Cite Them Right").
+
+    \b
+    Examples:
+      partnergraph report
+      partnergraph report -o report.html
+    """
+    g = load_graph(data, store)
+    path = write_report(g, output)
+    click.echo(f"Wrote {path}", err=True)

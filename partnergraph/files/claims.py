@@ -1,0 +1,69 @@
+"""``claims.ttl`` as an editable rdflib graph: parsed (by pyoxigraph, 10× faster than rdflib's parser) with the
+file's leading comment lines kept, and written back sorted by :func:`partnergraph.files.turtle.serialize`.
+
+May import: ``partnergraph.core`` and the other ``partnergraph.files`` modules (rdflib and pyoxigraph lazily).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..core.errors import ClaimSyntaxError
+from ..core.namespaces import PGID
+from .turtle import serialize, split_header
+
+__all__ = [
+    "XSD_STRING",
+    "Claims",
+    "load_claims",
+]
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+@dataclass(slots=True)
+class Claims:
+    """claims.ttl as an rdflib graph, with the file's leading comment lines and its original body."""
+
+    header: str
+    graph: Any  # rdflib.Graph
+    body: str = ""
+
+    def dump(self) -> bytes:
+        return (self.header + serialize(self.graph)).encode("utf-8")
+
+    def churn(self, new: bytes) -> int:
+        """How many lines of the old body the new file no longer has (an edit touches a few; a file that was
+        not in serialiser form loses many)."""
+        kept = set(new.decode("utf-8").splitlines())
+        return sum(1 for line in self.body.splitlines() if line not in kept)
+
+
+def load_claims(d) -> Claims:
+    """Parse claims.ttl into an rdflib graph (pyoxigraph reads the Turtle: 10× faster than rdflib's parser)."""
+    import pyoxigraph as ox
+    import rdflib
+
+    text = d.claims_text()
+    header, body = split_header(text)
+    g = rdflib.Graph()
+    try:
+        triples = list(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=PGID))
+    except SyntaxError as exc:
+        raise ClaimSyntaxError(d.claims_path, exc.lineno, f"Turtle syntax error: {exc.msg}",
+                               hint="fix the Turtle at that line") from None
+
+    def term(t):
+        if isinstance(t, ox.NamedNode):
+            return rdflib.URIRef(t.value)
+        if isinstance(t, ox.BlankNode):
+            return rdflib.BNode(t.value)
+        if t.language:
+            return rdflib.Literal(t.value, lang=t.language)
+        dt = t.datatype.value
+        return rdflib.Literal(t.value, datatype=None if dt == XSD_STRING else rdflib.URIRef(dt))
+
+    for t in triples:
+        g.add((term(t.subject), term(t.predicate), term(t.object)))
+    return Claims(header, g, body)

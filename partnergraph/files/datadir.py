@@ -1,0 +1,133 @@
+"""The data directory: ``sources.bib`` and ``claims.ttl`` read once as bytes and text, the bundled vocabulary
+(``ontology.ttl``, ``shapes.ttl``), and the cache key of what is parsed from them.
+
+May import: ``partnergraph.core`` and the other ``partnergraph.files`` modules.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from ..core.errors import DataDirError, EncodingError
+from .atomic import JOURNAL, locked
+
+__all__ = [
+    "CACHE_FORMAT",
+    "CACHE_SHAPERS",
+    "CLAIMS_FILE",
+    "SOURCES_FILE",
+    "DataDir",
+    "default_data_dir",
+    "ontology_text",
+    "read_text",
+    "shapes_text",
+]
+
+
+def read_text(path: Path) -> str:
+    """Read a data file as UTF-8, or raise an :class:`EncodingError` naming the line of the first bad byte."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise EncodingError(path, line, f"invalid UTF-8 (byte 0x{data[exc.start]:02x})",
+                            hint="save the file as UTF-8") from None
+
+
+SOURCES_FILE = "sources.bib"
+
+
+CLAIMS_FILE = "claims.ttl"
+
+
+CACHE_FORMAT = "5"
+#: the files (relative to the package) whose code shapes what the cache holds: a change to any invalidates it
+CACHE_SHAPERS = ("core/namespaces.py", "files/bibtex.py", "files/datadir.py", "store/bibrdf.py", "store/embedded.py",
+                 "graph/build.py", "graph/loader.py", "ontology.ttl")
+
+
+def default_data_dir() -> Path:
+    """The bundled ``data/`` folder (a source checkout) or the current directory's ``data/``."""
+    here = Path(__file__).resolve().parents[2] / "data"
+    if (here / SOURCES_FILE).exists():
+        return here
+    return Path.cwd() / "data"
+
+
+def ontology_text() -> str:
+    return resources.files("partnergraph").joinpath("ontology.ttl").read_text(encoding="utf-8")
+
+
+def shapes_text() -> str:
+    return resources.files("partnergraph").joinpath("shapes.ttl").read_text(encoding="utf-8")
+
+
+@dataclass(slots=True)
+class DataDir:
+    """The files of one data directory, read once (bytes and text), with their content hash."""
+
+    path: Path
+    sources_path: Path
+    claims_path: Path
+    sources_bytes: bytes = field(repr=False)
+    claims_bytes: bytes = field(repr=False)
+
+    @classmethod
+    def open(cls, path: str | Path | None) -> DataDir:
+        p = Path(path) if path is not None else default_data_dir()
+        if not p.exists():
+            raise DataDirError(f"{p}: data directory does not exist",
+                               hint="give --data DIR with sources.bib and claims.ttl")
+        if not p.is_dir():
+            raise DataDirError(f"{p}: not a directory", hint="give --data DIR with sources.bib and claims.ttl")
+        sp, cp = p / SOURCES_FILE, p / CLAIMS_FILE
+        for f in (sp, cp):
+            if not f.exists():
+                raise DataDirError(f"{f}: missing", hint=f"a data directory holds {SOURCES_FILE} and {CLAIMS_FILE}")
+        if (p / JOURNAL).exists():  # a librarian's write of both files was interrupted between its renames
+
+            try:
+                with locked(p, 30.0):
+                    pass
+            except OSError as exc:
+                raise DataDirError(f"{p / JOURNAL}: an interrupted write to both data files could not be "
+                                   f"completed ({exc.strerror})",
+                                   hint="run the command again where the data directory is writable") from None
+        return cls(p, sp, cp, sp.read_bytes(), cp.read_bytes())
+
+    def digest(self) -> str:
+        """Cache key: the data files' bytes plus the code and vocabulary that shape what is cached."""
+        h = hashlib.sha256()
+        for part in (CACHE_FORMAT.encode(), _code_fingerprint(), self.sources_bytes, b"\0", self.claims_bytes):
+            h.update(part)
+        return h.hexdigest()[:32]
+
+    def sources_text(self) -> str:
+        return read_text(self.sources_path) if _bad_utf8(self.sources_bytes) else self.sources_bytes.decode()
+
+    def claims_text(self) -> str:
+        return read_text(self.claims_path) if _bad_utf8(self.claims_bytes) else self.claims_bytes.decode()
+
+
+@functools.lru_cache(maxsize=1)
+def _code_fingerprint() -> bytes:
+    """A hash of every module that shapes what the cache holds (the parsed bibliography, the triples, the
+    networkx graph, the cache's own format) and of the vocabulary."""
+    package = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256()
+    for name in CACHE_SHAPERS:
+        h.update((package / name).read_bytes())
+    return h.digest()
+
+
+def _bad_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+        return False
+    except UnicodeDecodeError:
+        return True

@@ -1,0 +1,134 @@
+"""Load a graph: from a data directory (through the cache: a second load of unchanged files reads the pickled
+networkx graph and does not parse again) or from a SPARQL endpoint; and push a data directory to an endpoint,
+checked first the way every load checks it.
+
+May import: ``partnergraph.store`` and everything below it, and the other ``partnergraph.graph`` modules.
+"""
+
+from __future__ import annotations
+
+import pickle
+import re
+import urllib.parse
+from pathlib import Path
+
+from ..core.errors import LocatedError, PartnergraphError, StoreError
+from ..files.atomic import cache_dir, write_atomic_bytes
+from ..files.datadir import DataDir
+from ..files.turtle import find_subject_line
+from ..store.embedded import (
+    GRAPH_CLAIMS,
+    GRAPH_ONTOLOGY,
+    GRAPH_SOURCES,
+    dump_nquads,
+    gc_paused,
+    load_nquads,
+    load_store,
+)
+from ..store.remote import GraphPush, _request, endpoints, fetch_graph
+from .base import LoadedGraph
+from .build import build_graph, node_iri
+
+__all__ = ["load_graph", "load_remote", "push", "locate_in_claims", "save_pickle", "load_pickle"]
+
+def load_graph(data: str | Path | None = None, *, store: str | None = None, cache: bool = True,
+               cls: type[LoadedGraph] = LoadedGraph) -> LoadedGraph:
+    """Load a data directory (default: the bundled ``data/``) or a SPARQL endpoint (``store=URL``) as a ``cls``.
+
+    A second load of unchanged files reads the networkx graph from the cache and does not parse again.
+    Raises :class:`~partnergraph.core.errors.PartnergraphError` subclasses naming file and line on bad input.
+    """
+    if store:
+        return load_remote(store, cls=cls)
+    d = DataDir.open(data)
+    digest = d.digest()
+    folder = cache_dir() / digest
+    if cache and (folder / "graph.pickle").exists():
+        try:
+            nx_graph = load_pickle(folder / "graph.pickle")
+            nq = folder / "data.nq"
+            return cls(nx_graph, d, rdf_loader=lambda: load_nquads(nq.read_bytes()))
+        except Exception:  # a damaged cache entry is rebuilt, never trusted
+            pass
+    st, _library = load_store(d)
+    try:
+        nx_graph = build_graph(st)
+    except LocatedError as exc:
+        raise locate_in_claims(exc, d) from None
+    if cache:
+        try:
+            write_atomic_bytes(folder / "data.nq", dump_nquads(st))
+            save_pickle(nx_graph, folder / "graph.pickle")
+        except OSError:
+            pass  # a read-only cache only costs speed
+    return cls(nx_graph, d, st)
+
+
+def locate_in_claims(exc: LocatedError, d) -> PartnergraphError:
+    """Give an integrity error found in the graph the file and line of the IRI it names in claims.ttl."""
+    m = re.search(r"(evidence link|benefit) (\S+)", exc.message)
+    if not m:
+        return exc
+    text = d.claims_bytes.decode("utf-8", "replace")
+    line = find_subject_line(text, node_iri(m.group(2)))
+    cls = type(exc)
+    return cls(d.claims_path, line, exc.message, hint=exc.hint)
+
+
+def save_pickle(graph, path: Path) -> None:
+    """Write the networkx graph to the cache (atomically)."""
+    write_atomic_bytes(path, pickle.dumps(graph, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def load_pickle(path: Path):
+    """Read a networkx graph :func:`save_pickle` wrote."""
+    with open(path, "rb") as fh, gc_paused():
+        return pickle.load(fh)
+
+
+def load_remote(url: str, *, timeout: float | None = None, cls: type[LoadedGraph] = LoadedGraph) -> LoadedGraph:
+    """Load the graph held at the endpoint ``url`` into a ``cls`` (:func:`partnergraph.load` asks for an
+    :class:`~partnergraph.api.EvidenceGraph`).
+
+    The triples are fetched with one CONSTRUCT into a local pyoxigraph store (its ``.rdf``), and projected with
+    :func:`partnergraph.graph.build.build_graph`; ``.endpoint`` is ``url`` so SPARQL runs on the server.
+    """
+    import pyoxigraph as ox
+
+    body = fetch_graph(url, timeout=timeout)
+    st = ox.Store()
+    try:
+        st.bulk_load(body, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+    except SyntaxError as exc:
+        raise StoreError(f"{url}: the answer is not N-Triples ({exc})") from None
+    if len(st) == 0:
+        raise StoreError(f"{url}: the store is empty",
+                         hint="upload the data first: partnergraph push --data DIR --store URL")
+    return cls(build_graph(st), None, st, endpoint=url)
+
+
+def push(data: str | Path | None, url: str, *, graph_store: str | None = None,
+         timeout: float | None = None) -> list[GraphPush]:
+    """Upload a data directory: ``sources`` (the BibTeX as RDF), ``claims`` and ``ontology``, each to its own
+    named graph, each replaced in one Graph Store ``PUT`` (atomic per graph on the server).
+
+    The data is parsed and checked first (the same checks as loading it); nothing is sent if it has errors.
+    """
+    import pyoxigraph as ox
+
+    d = DataDir.open(data)
+    st, _ = load_store(d)
+    build_graph(st)  # refuses dangling keys and uncategorised benefits, like every load
+    ep = endpoints(url, graph_store)
+    plan = []
+    for graph, path in ((GRAPH_SOURCES, d.sources_path), (GRAPH_CLAIMS, d.claims_path),
+                        (GRAPH_ONTOLOGY, "partnergraph/ontology.ttl")):
+        body = st.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
+        plan.append((str(path), graph, body, body.count(b"\n")))
+    done = []
+    for path, graph, body, n in plan:
+        target = ep.graph_store + ("&" if "?" in ep.graph_store else "?") + urllib.parse.urlencode({"graph": graph})
+        _request(target, method="PUT", data=body, timeout=timeout,
+                 headers={"Content-Type": "application/n-triples"})
+        done.append(GraphPush(path, graph, n))
+    return done

@@ -1,0 +1,60 @@
+"""Every question and the rows they return, in one place: ``__all__`` lists the questions, each of which is also
+a method of :class:`partnergraph.api.EvidenceGraph` (a test checks both ways). A new question family adds its
+functions here and a method there.
+
+May import: the ``partnergraph.questions`` modules.
+
+>>> "gaps" in __all__ and all(callable(globals()[name]) for name in __all__)
+True
+"""
+
+from __future__ import annotations
+
+from .claims import (
+    CocitedRow,
+    EvidenceRow,
+    RelatedRow,
+    SourceClaimRow,
+    StatRow,
+    barriers,
+    benefits,
+    claims,
+    cocited,
+    drivers,
+    evidence,
+    factors,
+    related,
+    source_claims,
+    sparql,
+    stats,
+)
+from .common import ClaimRow, resolve_claim, resolve_source
+from .gaps import GapCell, contested, gaps, single_source, undirected
+from .search import SearchRow, search
+from .strength import StrengthRow, strength, strength_rule
+
+#: the questions (each also a method of :class:`partnergraph.api.EvidenceGraph`)
+__all__ = [
+    "barriers",
+    "benefits",
+    "claims",
+    "cocited",
+    "contested",
+    "drivers",
+    "evidence",
+    "factors",
+    "gaps",
+    "related",
+    "resolve_claim",
+    "resolve_source",
+    "search",
+    "single_source",
+    "source_claims",
+    "sparql",
+    "stats",
+    "strength",
+    "strength_rule",
+    "undirected",
+]
+#: the rows the questions return (frozen dataclasses)
+ROWS = (ClaimRow, CocitedRow, EvidenceRow, GapCell, RelatedRow, SearchRow, SourceClaimRow, StatRow, StrengthRow)
