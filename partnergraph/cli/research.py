@@ -1,6 +1,6 @@
 """Researchers' commands: benefits, claims, evidence, gaps, contested, strength, search, related, cocited.
 
-Each command calls the function of the same name in :mod:`partnergraph.queries` (also a method of the loaded
+Each command calls the function of the same name in :mod:`partnergraph.questions` (also a method of the loaded
 graph: ``g.benefits(dimension="equity")``) and prints its rows in the chosen ``--format``.
 """
 

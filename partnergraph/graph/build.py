@@ -156,7 +156,7 @@ def _source_nodes_from_rdf(g, store) -> None:
 
 def _source_nodes_from_library(g, library) -> None:
     """Source nodes straight from the parsed bibliography: the same attributes :func:`_source_nodes_from_rdf`
-    reads back from the triples :func:`partnergraph.sources.source_triples` makes, without a store round trip
+    reads back from the triples :func:`partnergraph.store.bibrdf.source_triples` makes, without a store round trip
     (at 100k sources the store would hold 1.9M triples before a single question is asked)."""
     # an agent IRI is shared by every name that slugs to it; the RDF path sees all those names
     names: dict[str, set[str]] = {}
@@ -186,7 +186,7 @@ def build_graph(store, *, check: bool = True):
     """Project the RDF store into the evidence ``MultiDiGraph``.
 
     With ``check`` (the default), evidence links naming a source not in ``sources.bib`` and benefits without a
-    quality cell raise :class:`~partnergraph.errors.IntegrityError` / :class:`UnknownKeyError` (the CLI turns
+    quality cell raise :class:`~partnergraph.core.errors.IntegrityError` / :class:`UnknownKeyError` (the CLI turns
     them into an error naming the line in ``claims.ttl``). Nodes and edges are added in a sorted order, so the
     same data gives the same graph from the files or from a remote store.
     """

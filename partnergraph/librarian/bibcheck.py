@@ -1,7 +1,7 @@
 """Read-only checks of the bibliography for librarians: ``bib lint`` (JabRef-like integrity checks),
 ``bib todo`` (incomplete entries ranked by the claims resting on them) and ``bib dedupe`` (candidate pairs).
 
-Split from :mod:`partnergraph.library`, which keeps the writes; the names are re-exported there.
+The writes are in the other :mod:`partnergraph.librarian` modules; :mod:`partnergraph.librarian` re-exports these names.
 """
 
 from __future__ import annotations

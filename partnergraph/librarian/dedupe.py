@@ -130,7 +130,7 @@ def record_from_fields(key: str, entry_type: str, fields: dict[str, str], surnam
 
 
 def record_from_source(source) -> Record:
-    """A :class:`Record` for a :class:`partnergraph.sources.Source`."""
+    """A :class:`Record` for a :class:`partnergraph.files.bibtex.Source`."""
     people = source.authors or source.editors
     return record_from_fields(source.key, source.entry_type, source.fields, [p.family for p in people])
 

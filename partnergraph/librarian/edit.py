@@ -101,7 +101,7 @@ class Plan:
 @contextlib.contextmanager
 def writing(data, *, dry_run: bool = False, lock_timeout: float = 30.0):
     """Open a data directory for a change: lock it (unless ``dry_run``), refuse it if it has errors, and
-    yield its :class:`~partnergraph.store.DataDir`."""
+    yield its :class:`~partnergraph.files.datadir.DataDir`."""
     where = DataDir.open(data).path
     ctx = contextlib.nullcontext() if dry_run else locked(where, lock_timeout)
     with ctx:

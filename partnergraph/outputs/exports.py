@@ -7,7 +7,7 @@ exactly what ``map`` shows (plus claim sets and quality cells).
   become ``"; "``-joined strings, lists of records (study counts) JSON text, ``None`` is dropped;
   ``networkx.read_graphml`` gives the same nodes, edges (with their keys) and attributes back.
 - Turtle: the RDF of the selected sources, claims, claim sets, pooled bases and evidence links, written sorted
-  and stable by :func:`partnergraph.turtle.serialize` (same data → same bytes).
+  and stable by :func:`partnergraph.files.turtle.serialize` (same data → same bytes).
 - JSON-LD: the same RDF with an ``@context`` of the project prefixes.
 - CSV: a node table (``PATH-nodes.csv``) and an edge list (``PATH-edges.csv``), or ``nodes.csv`` and
   ``edges.csv`` inside PATH when PATH is a directory.
@@ -137,7 +137,7 @@ def export(g, fmt: str, output: str | Path | None = None, sel: Selection | None 
     """Write the part of ``g`` chosen by ``sel`` as ``fmt`` to ``output``; return the files written.
 
     ``output`` defaults to ``evidence-graph.<ext>`` in the current directory (CSV: ``evidence-graph-nodes.csv``
-    and ``evidence-graph-edges.csv``). Raises :class:`~partnergraph.errors.PartnergraphError` for an unknown
+    and ``evidence-graph-edges.csv``). Raises :class:`~partnergraph.core.errors.PartnergraphError` for an unknown
     format.
     """
     import networkx as nx

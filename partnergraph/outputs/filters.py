@@ -82,8 +82,8 @@ def _resolve(values, choices, what: str) -> set[str]:
 def selected_claims(g, sel: Selection) -> set[str]:
     """Names of the claim nodes that pass every filter of ``sel``.
 
-    Raises :class:`~partnergraph.errors.PartnergraphError` for an unknown kind, dimension, level or stance and
-    :class:`~partnergraph.errors.UnknownKeyError` for a source key or claim set that is not in the data.
+    Raises :class:`~partnergraph.core.errors.PartnergraphError` for an unknown kind, dimension, level or stance and
+    :class:`~partnergraph.core.errors.UnknownKeyError` for a source key or claim set that is not in the data.
     """
     nxg = g.nx if hasattr(g, "nx") else g
     kinds = _resolve(sel.kinds, CLAIM_KINDS, "claim kind")
@@ -137,7 +137,7 @@ def filtered_graph(g, sel: Selection | None = None, *, kinds: tuple[str, ...] | 
     """The part of the graph ``sel`` chooses, as a new ``MultiDiGraph`` (attributes shared with ``g.nx``).
 
     Without filters this is the whole graph; filters that match no claim raise
-    :class:`~partnergraph.errors.PartnergraphError`. ``kinds`` limits the node kinds kept (e.g. the map keeps
+    :class:`~partnergraph.core.errors.PartnergraphError`. ``kinds`` limits the node kinds kept (e.g. the map keeps
     ``("claim", "source", "pool")``); edges are kept when both ends are.
     """
     import networkx as nx

@@ -1,7 +1,7 @@
 """The evidence gap matrix as a picture: an interactive single-file HTML page, or a PNG/SVG chart for papers.
 
 Rows are the four Es (economy, efficiency, effectiveness, equity), columns the three levels (input, output,
-outcome), as :func:`partnergraph.queries.gaps` counts them. In each cell the bubble's area is the number of
+outcome), as :func:`partnergraph.questions.gaps.gaps` counts them. In each cell the bubble's area is the number of
 distinct sources evidencing the cell's benefits, its shade the share of them that evidence a benefit directly
 (not only through a pooled list); cells no source evidences are hatched and marked *gap*. In the HTML page a
 click on a cell lists its benefits and the sources of each.
@@ -47,7 +47,7 @@ NOTE = ("rows are the four Es of the quality category, columns the level. A bubb
 
 
 def gap_cells(g) -> list:
-    """The 12 :class:`~partnergraph.queries.GapCell` rows (economy/input first)."""
+    """The 12 :class:`~partnergraph.questions.gaps.GapCell` rows (economy/input first)."""
     return list(gaps(g))
 
 
@@ -169,7 +169,7 @@ def _hatch(x: float, y: float):
 def render_gap_matrix(g, fmt: str, output_path: str | Path) -> Path:
     """Write the gap matrix of ``g`` as ``fmt`` (html | png | svg) to ``output_path``; return the path.
 
-    Raises :class:`~partnergraph.errors.PartnergraphError` for another format.
+    Raises :class:`~partnergraph.core.errors.PartnergraphError` for another format.
     """
     if fmt not in FORMATS:
         raise PartnergraphError(f"unknown gap matrix format '{fmt}'", hint="use html, png or svg")

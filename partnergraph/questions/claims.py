@@ -154,7 +154,7 @@ def benefits(g, dimension: str | None = None, level: str | None = None) -> list[
     """Benefits, optionally in one ``dimension`` (economy, efficiency, effectiveness, equity) and/or ``level``
     (input, output, outcome) of the quality category; a benefit in several cells is listed once.
 
-    Raises :class:`~partnergraph.errors.PartnergraphError` naming the choices for an unknown dimension or level.
+    Raises :class:`~partnergraph.core.errors.PartnergraphError` naming the choices for an unknown dimension or level.
 
     >>> import partnergraph as pg
     >>> rows = pg.load().benefits(dimension="equity")

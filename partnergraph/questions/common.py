@@ -175,8 +175,8 @@ def _not_an_id(nxg, text: str, kind: str, name: str) -> None:
 def resolve_claim(g, claim: str) -> str:
     """The node name (``claim:ID``) of a claim given by id (``claim:ID`` or ``ID``) or by words of its label.
 
-    Raises :class:`~partnergraph.errors.AmbiguousError` listing the candidates when the words fit several
-    claims about equally, :class:`~partnergraph.errors.UnknownKeyError` when they fit none.
+    Raises :class:`~partnergraph.core.errors.AmbiguousError` listing the candidates when the words fit several
+    claims about equally, :class:`~partnergraph.core.errors.UnknownKeyError` when they fit none.
 
     >>> import partnergraph as pg
     >>> pg.load().resolve_claim("delayed discharge")

@@ -135,7 +135,7 @@ class DataStore:
     """The RDF of one data directory: a ``pyoxigraph.Store`` whose sources graph is filled on first use.
 
     Loading holds the claims and the ontology in the store and the parsed bibliography (``library``) beside it;
-    :func:`partnergraph.graph.build_graph` reads the sources from ``library`` and the first query (or any other
+    :func:`partnergraph.graph.build.build_graph` reads the sources from ``library`` and the first query (or any other
     use of the store) loads the sources' triples. Every ``Store`` method and attribute is passed through, so this
     behaves as the store itself. At 100k sources this keeps 1.9M triples out of a load that does not query them.
     """

@@ -1,16 +1,19 @@
 """The shared store: one graph on a SPARQL 1.1 endpoint that a whole team reads and writes (DESIGN §5).
 
 ``--store URL`` (or ``PARTNERGRAPH_STORE``) points every command at an endpoint instead of the files. Reads use
-the SPARQL Query protocol only: :func:`load_remote` fetches the triples with one CONSTRUCT into a local
-pyoxigraph store and builds the same networkx graph as the files give; :func:`remote_query` runs a query on the
-server. :func:`push` uploads a data directory with the Graph Store Protocol (one named graph per file, each
-replaced in one ``PUT``); :func:`pull` writes ``claims.ttl`` back, sorted and stable.
+the SPARQL Query protocol only: :func:`fetch_graph` fetches the triples with one CONSTRUCT (from which
+:func:`partnergraph.graph.loader.load_remote` builds the same networkx graph as the files give);
+:func:`remote_query` runs a query on the server. :func:`partnergraph.graph.loader.push` uploads a data directory
+with the Graph Store Protocol (one named graph per file, each replaced in one ``PUT``); :func:`pull` writes
+``claims.ttl`` back, sorted and stable.
+
+May import: ``partnergraph.files``, ``partnergraph.core`` and :mod:`partnergraph.store.embedded`.
 
 The URL may be an Oxigraph server (``http://127.0.0.1:7878``, queries at ``/query``, graph store at ``/store``),
 or any query endpoint (``…/query``, ``…/sparql``); see :func:`endpoints` and ``docs/teams.md``.
 
 Only the standard library talks HTTP (``urllib``), every request has a timeout, and every failure — server down,
-slow, or answering with an error — becomes a :class:`~partnergraph.errors.StoreError` naming the URL. Nothing is
+slow, or answering with an error — becomes a :class:`~partnergraph.core.errors.StoreError` naming the URL. Nothing is
 written to a data directory until everything it needs has been fetched.
 """
 
@@ -173,8 +176,8 @@ def _request(url: str, *, method: str = "GET", data: bytes | None = None, header
 def remote_query(url: str, query: str, *, timeout: float | None = None):
     """Run SPARQL on the endpoint at ``url`` with the project prefixes declared.
 
-    Returns the shapes of :func:`partnergraph.queries.sparql`: SELECT → list of dicts (variable → value as text,
-    ``None`` when unbound); ASK → bool; CONSTRUCT/DESCRIBE → list of ``(s, p, o)`` N-Triples terms as text.
+    Returns the shapes of :func:`partnergraph.questions.claims.sparql`: SELECT → list of dicts (variable → value
+    as text, ``None`` when unbound); ASK → bool; CONSTRUCT/DESCRIBE → list of ``(s, p, o)`` N-Triples terms as text.
     Raises :class:`StoreError` (server down, slow, failing) or :class:`QueryError` (the server rejected the query).
     """
     ep = endpoints(url)
