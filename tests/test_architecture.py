@@ -117,3 +117,12 @@ def test_the_package_says_what_it_exports():
     assert sorted(partnergraph.__all__) == sorted(set(partnergraph.__all__))
     for name in partnergraph.__all__:
         assert hasattr(partnergraph, name), name
+
+
+def test_no_import_cycles():
+    import grimp
+    import networkx as nx
+
+    graph = grimp.build_graph("partnergraph", cache_dir=None)
+    g = nx.DiGraph((m, i) for m in graph.modules for i in graph.find_modules_directly_imported_by(m))
+    assert [sorted(c) for c in nx.strongly_connected_components(g) if len(c) > 1] == []

@@ -1,97 +1,28 @@
 """The ``partnergraph`` command line: thin — it parses options, calls the API and formats the output.
 
-Commands for each user live in ``_cli_*.py`` modules that register on :data:`main`; shared options and the
-one place where library errors become ``Error: …`` lines are here.
+The group :data:`main` and the shared options are in :mod:`.common`; the commands for each kind of user live in
+:mod:`.research`, :mod:`.review`, :mod:`.library` and :mod:`.store`, which register on ``main`` when this
+package is imported (the console script is ``partnergraph.cli:main``). ``validate``, ``stats`` and ``sparql``
+are here.
+
+May import: everything (the CLI is the top stage).
 """
 
 from __future__ import annotations
 
-import functools
-import os
 import sys
 
 import click
 
-from ..api import load
 from ..checks.validate import validate as run_validate
-from ..core.errors import PartnergraphError
-from ..outputs.formats import FORMATS, render
+from ..outputs.formats import render
+from . import library as _library  # noqa: F401  (registers the librarians' commands)
+from . import research as _research  # noqa: F401  (the researchers')
+from . import review as _review  # noqa: F401  (the reviewers')
+from . import store as _store  # noqa: F401  (the teams')
+from .common import data_options, default_format, emit, load_graph, main, output_options
 
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-
-
-class Group(click.Group):
-    """Turns every expected error into one ``Error:`` line (plus a hint) and exit 1; no traceback."""
-
-    def invoke(self, ctx):
-        try:
-            return super().invoke(ctx)
-        except PartnergraphError as exc:
-            fail(exc)
-        except BrokenPipeError:
-            sys.stderr.close()
-            sys.exit(0)
-
-
-def fail(exc: PartnergraphError):
-    click.echo(f"Error: {exc.message}", err=True)
-    if exc.hint:
-        click.echo(f"Hint: {exc.hint}", err=True)
-    sys.exit(exc.exit_code)
-
-
-@click.group(cls=Group, context_settings=CONTEXT)
-@click.version_option(package_name="partnergraph")
-def main():
-    """partnergraph: an evidence knowledge graph of the literature on partnership working in health and
-    social care.
-
-    \b
-    Researchers:  benefits, claims, evidence, gaps, contested, strength, search, related, cocited, sparql, stats
-    Reviewers:    map, gaps --format html|png|svg, export, report
-    Librarians:   bib add|lint|todo|dedupe|merge|rename, link, unlink, claim add, validate
-    Teams:        push, pull (and --store URL on every command)
-    """
-
-
-def data_options(fn):
-    """``--data DIR`` and ``--store URL`` (also ``PARTNERGRAPH_DATA`` / ``PARTNERGRAPH_STORE``)."""
-
-    @click.option("--data", "data", type=click.Path(file_okay=False, path_type=str), envvar="PARTNERGRAPH_DATA",
-                  default=None, help="Data directory with sources.bib and claims.ttl (default: the bundled data/).")
-    @click.option("--store", "store", envvar="PARTNERGRAPH_STORE", default=None, metavar="URL",
-                  help="Read from a SPARQL 1.1 endpoint instead of the files.")
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        return fn(*args, **kwargs)
-
-    return wrapper
-
-
-def output_options(fn):
-    """``--format table|csv|json|ndjson|markdown`` (a table on a terminal, JSON when piped)."""
-
-    @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
-                  help="Output format (default: table on a terminal, json when piped).")
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        return fn(*args, **kwargs)
-
-    return wrapper
-
-
-def default_format(fmt: str | None) -> str:
-    if fmt:
-        return fmt
-    return "table" if sys.stdout.isatty() else "json"
-
-
-def emit(rows, fmt: str | None, columns: list[str] | None = None) -> None:
-    click.echo(render(rows, default_format(fmt), columns), nl=False)
-
-
-def load_graph(data, store):
-    return load(data, store=store, cache=os.environ.get("PARTNERGRAPH_NO_CACHE") is None)
+__all__ = ["main"]
 
 
 @main.command()
@@ -158,10 +89,3 @@ def sparql(query, qfile, data, store, fmt):
             click.echo(f"{s} {p} {o} .")
         return
     emit(res, fmt)
-
-
-# the commands for each kind of user register themselves on ``main``
-from . import library as _library  # noqa: E402, F401
-from . import research as _research  # noqa: E402, F401
-from . import review as _review  # noqa: E402, F401
-from . import store as _store  # noqa: E402, F401

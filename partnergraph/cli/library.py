@@ -16,7 +16,7 @@ from ..librarian.bibcheck import duplicates, lint, todo
 from ..librarian.keys import merge, rename_key
 from ..librarian.links import add_claim, link, unlink
 from ..outputs.formats import FORMATS, render
-from . import default_format, emit, main
+from .common import default_format, emit, main
 
 
 def _data_option(fn):

@@ -15,7 +15,7 @@ from ..outputs.formats import FORMATS, render
 from ..outputs.gapmap import render_gap_matrix
 from ..questions.common import DIMENSION_NAMES, LEVEL_NAMES
 from ..questions.strength import strength_rule
-from . import data_options, default_format, emit, load_graph, main, output_options
+from .common import data_options, default_format, emit, load_graph, main, output_options
 
 CLAIM_COLUMNS = ["claim", "kind", "label", "cells", "sources_direct", "sources_pooled", "supports", "disputes",
                  "qualifies", "reviews"]

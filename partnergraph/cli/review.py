@@ -14,7 +14,7 @@ from ..outputs.exports import write_file
 from ..outputs.filters import Selection
 from ..outputs.maps import LAYOUT_THRESHOLD, map_spec, render_spec
 from ..outputs.report import write_report
-from . import data_options, load_graph, main
+from .common import data_options, load_graph, main
 
 STANCES = ("supports", "disputes", "qualifies")
 EXPORT_FORMATS = ("graphml", "gexf", "jsonld", "turtle", "csv")

@@ -9,7 +9,7 @@ import click
 
 from ..graph.loader import push as run_push
 from ..store.remote import pull as run_pull
-from . import data_options, emit, main, output_options
+from .common import data_options, emit, main, output_options
 
 
 def _need_store(store: str | None) -> str:
