@@ -9,8 +9,9 @@ import pytest
 import rdflib
 from rdflib.namespace import RDF, SKOS
 
-from partnergraph.namespaces import MP, PG
-from partnergraph.sources import parse_bibtex, parse_bibtex_text, source_triples
+from partnergraph.core.namespaces import MP, PG
+from partnergraph.files.bibtex import parse_bibtex, parse_bibtex_text
+from partnergraph.store.bibrdf import source_triples
 
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY = ROOT / "partnergraph" / "ontology.ttl"
