@@ -51,11 +51,27 @@ def page(bundled, tmp_path_factory):
     return path.read_text(encoding="utf-8")
 
 
+def map_nodes(g, sel=None) -> set[str]:
+    """The nodes a map of ``sel`` draws: claims, pooled bases, and the sources that evidence a shown claim or
+    are in a shown pool (a source nothing shown cites is left out)."""
+    sub = filtered_graph(g, sel, kinds=MAP_KINDS)
+    return {n for n, d in sub.nodes(data=True) if d["kind"] != "source" or sub.degree(n) > 0}
+
+
 def test_every_selected_node_is_drawn_once(bundled):
     spec = map_spec(bundled)
     ids = [n["id"] for n in spec.nodes]
-    expected = {n for n, d in bundled.nx.nodes(data=True) if d["kind"] in MAP_KINDS}
-    assert len(ids) == len(set(ids)) and set(ids) == expected
+    assert len(ids) == len(set(ids)) and set(ids) == map_nodes(bundled)
+
+
+def test_sources_no_claim_cites_are_left_out(tiny):
+    with open(tiny / "sources.bib", "a", encoding="utf-8") as f:
+        f.write("\n@book{uncited2001,\n  author = {Nobody, Ann},\n  title = {Never Cited},\n  year = {2001},\n"
+                "  status = {complete}\n}\n")
+    g = pg.load(tiny)
+    assert "source:uncited2001" in filtered_graph(g, kinds=MAP_KINDS)
+    drawn = {n["id"] for n in map_spec(g).nodes}
+    assert "source:uncited2001" not in drawn and "source:gray1989" in drawn
 
 
 def test_every_evidence_link_is_an_edge(bundled):
@@ -67,9 +83,9 @@ def test_every_evidence_link_is_an_edge(bundled):
 
 
 def test_the_page_carries_the_data_it_draws(bundled, page):
-    m = re.search(r"new vis\.DataSet\((\[.*?\])\);\n", page)
+    m = re.search(r"var raw = (\[.*?\]);\n", page)
     nodes = json.loads(m.group(1))
-    assert len(nodes) == sum(1 for _, d in bundled.nx.nodes(data=True) if d["kind"] in MAP_KINDS)
+    assert {n["id"] for n in nodes} == map_nodes(bundled)
 
 
 def test_page_loads_nothing_from_the_network(page):
@@ -80,7 +96,7 @@ def test_page_loads_nothing_from_the_network(page):
 
 
 def test_page_has_title_legend_and_how_to_read(page):
-    assert "<h1 id=\"title\">Evidence map: all claims</h1>" in page
+    assert "<h1 id=\"title\" tabindex=\"-1\">Evidence map: all claims</h1>" in page
     assert 'id="legend"' in page and 'id="how-to-read"' in page
     for stance in STANCE_STYLE:
         assert f"{stance} (direct)" in page
@@ -231,8 +247,13 @@ def test_large_graphs_are_laid_out_in_python(bundled):
     assert len(positions) > len(spec.nodes) * 0.9
 
 
-def test_small_graphs_settle_in_the_browser_with_capped_stabilisation(bundled):
-    spec = map_spec(bundled, Selection(kinds=("Barrier",)))
+def test_every_map_is_laid_out_in_python_by_default(bundled):
+    spec = map_spec(bundled, Selection(kinds=("Driver",)))
+    assert spec.python_layout and spec.options["physics"] == {"enabled": False}
+
+
+def test_below_a_chosen_threshold_the_browser_settles_with_capped_stabilisation(bundled):
+    spec = map_spec(bundled, Selection(kinds=("Barrier",)), layout_threshold=10_000)
     assert not spec.python_layout
     assert spec.options["physics"]["enabled"] is True
     assert spec.options["layout"]["improvedLayout"] is False

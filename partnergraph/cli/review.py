@@ -1,4 +1,4 @@
-"""Reviewers' commands: ``map``, ``export``, ``report`` (the gap matrix chart is ``gaps --format html|png|svg``)."""
+"""Reviewers' commands: ``map``, ``export``, ``report`` (the gap matrix chart is ``gaps --format html|png|svg|pdf``)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from ..core.namespaces import CLAIM_KINDS, DIMENSIONS, LEVELS
 from ..outputs.exports import export as run_export
 from ..outputs.exports import write_file
 from ..outputs.filters import Selection
-from ..outputs.maps import LAYOUT_THRESHOLD, map_spec, render_spec
+from ..outputs.maps import GROUPINGS, LAYOUT_THRESHOLD, map_spec, render_spec
 from ..outputs.report import write_report
 from .common import data_options, load_graph, main
 
@@ -51,24 +51,34 @@ def filter_options(fn):
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("evidence-map.html"),
               show_default=True, help="Write the map to FILE.html.")
 @filter_options
+@click.option("--by", "by", type=click.Choice(GROUPINGS), default="review", show_default=True,
+              help="Group the claims in clusters by the review they come from, their kind, or their theme "
+                   "(theme hubs; needs a themes file).")
 @click.option("--layout-threshold", type=click.IntRange(min=0), default=None, metavar="N",
-              help="Above N nodes, lay the graph out in Python and switch physics off (default 1000).")
+              help="Let the browser settle the layout of maps of up to N nodes (default 0: every map is laid "
+                   "out in Python, which measured faster at every size).")
 @click.option("--open", "open_browser", is_flag=True, help="Open the map in the web browser when written.")
 @data_options
-def map_(output, sel, layout_threshold, open_browser, data, store):
+def map_(output, sel, by, layout_threshold, open_browser, data, store):
     """Draw the evidence map: claims, the sources that evidence them and pooled evidence bases, as one HTML
-    file that works offline (no CDN) — colours by kind and E, edges by stance, click a node for its evidence.
+    file that works offline (no CDN): clusters by review, shapes by claim kind, colours by kind and E, edges by
+    stance; search, filters, a legend that toggles, and a click on a node lists its evidence. Above 2,500 nodes
+    the map is drawn on WebGL (sigma.js, inlined).
 
     \b
     Examples:
       partnergraph map
       partnergraph map --kind Benefit --dimension equity -o equity.html
       partnergraph map --source gray1989 --open
+      partnergraph map --by kind -o by-kind.html
     """
     g = load_graph(data, store)
-    spec = map_spec(g, sel, layout_threshold=LAYOUT_THRESHOLD if layout_threshold is None else layout_threshold)
+    spec = map_spec(g, sel, layout_threshold=LAYOUT_THRESHOLD if layout_threshold is None else layout_threshold,
+                    by=by)
     write_file(output, render_spec(spec).encode("utf-8"))
     how = "layout computed in Python" if spec.python_layout else "layout settles in the browser"
+    if spec.renderer == "webgl":
+        how += ", drawn with WebGL"
     click.echo(f"Wrote {output}: {spec.counts} ({how})", err=True)
     if open_browser:
         webbrowser.open(output.resolve().as_uri())

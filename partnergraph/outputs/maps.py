@@ -19,68 +19,101 @@ True
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import webbrowser
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .exports import write_file
+from ..core.errors import PartnergraphError
 from .filters import Selection, filtered_graph
+from .maplayout import grouped_layout
+from .mapstyle import (
+    DIMENSION_COLOURS,
+    FAINT,
+    KIND_COLOURS,
+    KIND_SHAPES,
+    LABEL_CHARS,
+    OKABE_ITO,
+    OTHER_CLAIM_COLOUR,
+    POOL_COLOUR,
+    RELATION_STYLE,
+    SOURCE_COLOUR,
+    STANCE_STYLE,
+    THEME_COLOUR,
+    cell_words,
+    claim_category,
+    claim_colour,
+    is_contested,
+    kind_words,
+    legend_edges,
+    legend_nodes,
+    reference,
+    short,
+    source_name,
+)
+from .outfile import write_file
 
 __all__ = [
     "DIMENSION_COLOURS",
     "FAINT",
+    "GROUPINGS",
     "KIND_COLOURS",
+    "KIND_SHAPES",
     "LABEL_CHARS",
     "LAYOUT_THRESHOLD",
+    "LIBS",
     "MAP_KINDS",
     "NOTE",
     "OKABE_ITO",
     "OTHER_CLAIM_COLOUR",
     "POOL_COLOUR",
+    "RELATION_STYLE",
     "SOURCE_COLOUR",
     "STANCE_STYLE",
+    "THEME_COLOUR",
+    "WEBGL_THRESHOLD",
     "MapSpec",
     "claim_colour",
+    "is_contested",
     "legend_edges",
     "legend_nodes",
     "map_spec",
     "python_layout",
+    "reference",
     "render_spec",
     "source_name",
     "write_map",
 ]
 
-# Okabe & Ito (2008) colour-blind-safe palette
-OKABE_ITO = {"orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73", "yellow": "#F0E442", "blue": "#0072B2",
-             "vermillion": "#D55E00", "purple": "#CC79A7", "black": "#000000", "grey": "#999999"}
-DIMENSION_COLOURS = {"Economy": OKABE_ITO["orange"], "Efficiency": OKABE_ITO["sky"],
-                     "Effectiveness": OKABE_ITO["green"], "Equity": OKABE_ITO["purple"]}
-KIND_COLOURS = {"Barrier": OKABE_ITO["vermillion"], "CriticalSuccessFactor": OKABE_ITO["blue"],
-                "Driver": OKABE_ITO["yellow"]}
-OTHER_CLAIM_COLOUR = "#D9D9D9"
-SOURCE_COLOUR = "#555555"
-POOL_COLOUR = OKABE_ITO["black"]
-STANCE_STYLE = {"supports": (OKABE_ITO["blue"], "arrow"), "disputes": (OKABE_ITO["vermillion"], "bar"),
-                "qualifies": (OKABE_ITO["orange"], "circle")}
-FAINT = "#BBBBBB"
 MAP_KINDS = ("claim", "source", "pool")
-LAYOUT_THRESHOLD = 1000
-"""Above this many nodes the layout is computed in Python and physics is off (see docs/reviewers.md)."""
-LABEL_CHARS = 36
+LAYOUT_THRESHOLD = 0
+"""Above this many nodes the layout is computed in Python and physics is off. Measured (benchmarks/MAP-SIZES.md):
+computing the layout in Python is faster than letting the browser settle it at every size tried (89 nodes: 1.6 s
++ 0.6 s against 2.4 s in the browser; 789 nodes: 3.0 s + 1.9 s against 20 s), so by default every map is laid
+out in Python; ``--layout-threshold N`` lets the browser settle maps of up to N nodes."""
+WEBGL_THRESHOLD = 2500
+"""Above this many nodes the map is drawn by sigma.js on WebGL instead of vis-network on a canvas. Measured
+(benchmarks/MAP-SIZES.md): one canvas redraw takes 139 ms at 1,841 nodes and 318 ms at 4,562 (sigma.js: 45 and
+157 ms)."""
+GROUPINGS = ("review", "kind", "theme")
 
-NOTE = ("each circle is a claim from the reviews, coloured by its kind (benefits by their quality dimension); "
-        "each square is a cited source, each star a review, each diamond a pooled evidence base (a block of "
-        "sources a review gives for a whole table). An arrow from a source to a claim is an evidence link: its "
-        "colour and head give the stance, a dashed line means pooled (not claim-by-claim) evidence. Bigger "
-        "nodes have more evidencing sources. Grey lines join a claim to the review it is taken from. Hover for "
-        "details, click a node to list its evidence, scroll to zoom, drag to move.")
+NOTE = ("each node is a claim from the reviews, a cited source or a pooled evidence base; claims are grouped in "
+        "clusters (by review unless the map says otherwise). A claim's shape gives its kind (circle: benefit, "
+        "coloured by its quality dimension; triangle: critical success factor; inverted triangle: barrier; "
+        "hexagon: driver; pentagon: finding or argument; dashed circle: another kind), each square is a cited "
+        "source, each star a review, each diamond a pooled evidence base (a block of sources a review gives for "
+        "a whole table). An arrow from a source to a claim is an evidence link: its colour and head give the "
+        "stance, a dashed line means pooled (not claim-by-claim) evidence. Bigger nodes have more evidencing "
+        "sources; labels of small nodes appear as you zoom in. Search, filter, or click a node to list its "
+        "evidence; click a legend entry to hide or show it.")
 
 
 @dataclass(slots=True)
 class MapSpec:
-    """What the page shows: vis node and edge dicts, the side-panel evidence per node, and the vis options."""
+    """What the page shows: node and edge dicts, the side-panel evidence per node, and the renderer options."""
 
     nodes: list[dict] = field(default_factory=list)
     edges: list[dict] = field(default_factory=list)
@@ -89,32 +122,11 @@ class MapSpec:
     title: str = ""
     counts: str = ""
     python_layout: bool = False
-
-
-def _short(text: str, n: int = LABEL_CHARS) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
-
-
-def _cell_words(cell: str) -> str:
-    for d in DIMENSION_COLOURS:
-        if cell.startswith(d):
-            return f"{d.lower()} / {cell[len(d):].lower()}"
-    return cell
-
-
-def source_name(d: dict) -> str:
-    """A source's short citation (``Gray 1989``), else its key."""
-    return d.get("label") or d.get("key", "")
-
-
-def claim_colour(d: dict) -> str:
-    """Fill colour of a claim node: its E for benefits, its kind otherwise."""
-    if d["claim_kind"] == "Benefit" and d["cells"]:
-        for dim, colour in DIMENSION_COLOURS.items():
-            if d["cells"][0].startswith(dim):
-                return colour
-    return KIND_COLOURS.get(d["claim_kind"], OTHER_CLAIM_COLOUR)
+    renderer: str = "canvas"
+    legend: list[dict] = field(default_factory=list)
+    facets: list[dict] = field(default_factory=list)
+    has_contested: bool = False
+    has_themes: bool = False
 
 
 def _evidencing_sources(nxg, claim: str) -> tuple[set[str], set[str]]:
@@ -130,87 +142,186 @@ def _evidencing_sources(nxg, claim: str) -> tuple[set[str], set[str]]:
     return direct, pooled
 
 
-def map_spec(g, sel: Selection | None = None, *, layout_threshold: int = LAYOUT_THRESHOLD) -> MapSpec:
-    """Build the nodes, edges, evidence lists and options of the map for the part of ``g`` that ``sel`` picks."""
+def _claim_relations(full, claims: set[str]) -> list[tuple[str, str, dict]]:
+    """Claim-to-claim relation edges among ``claims`` (edge kind ``relates``, from the challenging claim to the
+    claim it bears on; ``relation``: challenges | qualifies | supports); none when the data has none."""
+    return [(u, v, d) for u, v, d in full.edges(data=True)
+            if d.get("kind") == "relates" and u in claims and v in claims]
+
+
+def _claim_reviews(full, d: dict) -> list[str]:
+    return [k for k in d["derived_from"] if "source:" + k in full]
+
+
+def map_spec(g, sel: Selection | None = None, *, layout_threshold: int = LAYOUT_THRESHOLD, by: str = "review",
+             webgl_threshold: int = WEBGL_THRESHOLD) -> MapSpec:
+    """Build the nodes, edges, evidence lists and options of the map for the part of ``g`` that ``sel`` picks,
+    clustered ``by`` review, claim kind or theme."""
+    if by not in GROUPINGS:
+        raise PartnergraphError(f"cannot group the map by '{by}'", hint="use --by review, kind or theme")
     sel = sel or Selection()
     full = g.nx if hasattr(g, "nx") else g
-    sub = filtered_graph(g, sel, kinds=MAP_KINDS)
+    sub = filtered_graph(g, sel, kinds=MAP_KINDS).copy()  # a graph of its own: walking a view is slow
+    # a source that no shown claim cites and that is in no shown pool is left out (it would float alone)
+    lonely = [n for n, d in sub.nodes(data=True) if d["kind"] == "source" and sub.degree(n) == 0]
+    sub.remove_nodes_from(lonely)
     spec = MapSpec()
+    themes = {}
+    if by == "theme":
+        themes = {n: d for n, d in full.nodes(data=True) if d.get("kind") == "theme"}
+        if not themes:
+            raise PartnergraphError("the data has no themes to group the map by",
+                                    hint="load a themes file (data/themes.ttl or --themes FILE), or use --by review")
     n_claims = n_sources = 0
+    group: dict[str, str | None] = {}
+    review_names = {}
+    for _, d in sub.nodes(data=True):
+        if d["kind"] == "source" and d.get("review"):
+            review_names[d["key"]] = source_name(d, full)
+    contested_any = False
+    relations = _claim_relations(full, set(sub.nodes))
+    relations_to: dict[str, list] = {}
+    for u, v, e in relations:
+        relations_to.setdefault(v, []).append((u, v, e))
     for n, d in sub.nodes(data=True):
         kind = d["kind"]
         if kind == "claim":
             n_claims += 1
             direct, pooled = _evidencing_sources(sub, n)
             n_src = len(direct | pooled)
-            cells = ", ".join(_cell_words(c) for c in d["cells"])
-            lines = [f"{d['claim_kind']} · {n.split(':', 1)[1]}"]
+            cells = ", ".join(cell_words(c) for c in d["cells"])
+            reviews = _claim_reviews(full, d)
+            lines = [f"{kind_words(d['claim_kind']).capitalize()}"]
             if cells:
                 lines.append(f"Quality category: {cells}")
             lines.append(f"Evidencing sources: {n_src} ({len(direct)} direct, {len(pooled)} through pooled bases)")
             if d["derived_from"]:
-                lines.append("Taken from: " + ", ".join(source_name(full.nodes["source:" + k]) if "source:" + k in full
-                                                        else k for k in d["derived_from"])
+                lines.append("Taken from: " + ", ".join(source_name(full.nodes["source:" + k], full)
+                                                        if "source:" + k in full else k for k in d["derived_from"])
                              + (f" ({d['where']})" if d["where"] else ""))
+            contested = is_contested(full, n)
+            contested_any |= contested
+            if contested:
+                lines.append("Contested: disputed or qualified by evidence, or challenged by another claim")
             title = "\n".join([d["label"]] + lines)
-            spec.nodes.append({"id": n, "label": _short(d["label"]), "title": title, "shape": "dot",
-                               "size": 8 + 5 * math.sqrt(n_src),
+            dims = sorted({dm for cell in d["cells"] for dm in DIMENSION_COLOURS if cell.startswith(dm)})
+            levels = sorted({cell[len(dm):] for cell in d["cells"] for dm in DIMENSION_COLOURS if cell.startswith(dm)})
+            facets = {"kind": d["claim_kind"], "review": reviews, "direct": bool(direct), "contested": contested}
+            if d.get("themes"):
+                facets["theme"] = list(d["themes"])
+            if d["claim_kind"] == "Benefit":
+                facets["dim"] = dims
+                facets["level"] = levels
+            shape = KIND_SHAPES.get(d["claim_kind"], "dot")
+            size = 6 + 2.2 * math.sqrt(len(pooled)) + 4 * math.sqrt(len(direct))
+            spec.nodes.append({"id": n, "label": short(d["label"]), "full": d["label"], "title": title,
+                               "pgShape": shape, "size": round(size, 1), "w": len(direct) * 4 + len(pooled),
                                "color": {"background": claim_colour(d), "border": "#333333"},
-                               "borderWidth": 1, "kind": "claim", "claim_kind": d["claim_kind"]})
+                               "dashedBorder": d["claim_kind"] not in KIND_SHAPES,
+                               "borderWidth": 2.5 if contested else 1, "contested": contested,
+                               "kind": "claim", "claim_kind": d["claim_kind"], "kindText": kind_words(d["claim_kind"]),
+                               "cat": claim_category(d), "f": facets})
+            if by == "review":
+                group[n] = reviews[0] if reviews else ""
+            elif by == "kind":
+                group[n] = claim_category(d)
+            else:
+                ts = d.get("themes") or ()
+                group[n] = "theme:" + ts[0] if ts else ""
             items = []
-            for u, _, e in sorted(sub.in_edges(n, data=True), key=lambda t: (t[0], t[2].get("evidence", ""))):
+            for u, _, e in sorted(sub.in_edges(n, data=True), key=lambda t: (t[2].get("attribution") != "direct", t[0],
+                                                                                t[2].get("evidence", ""))):
                 if e["kind"] != "evidences":
                     continue
                 ud = sub.nodes[u]
-                name = source_name(ud) if ud["kind"] == "source" else f"pooled base: {ud['label'] or u}"
+                name = source_name(ud, full) if ud["kind"] == "source" else f"pooled base: {ud['label'] or u}"
+                citing = e["citing"] and e["citing"] != ud.get("key")
                 meta = "; ".join(x for x in (
                     e["attribution"], f"at {e['locator']}" if e["locator"] else "",
-                    f"cited by {e['citing']}" if e["citing"] and e["citing"] != ud.get("key") else "",
+                    f"cited by {review_names.get(e['citing'], e['citing'])}" if citing else "",
                     f"as cited in {e['via']}" if e["via"] else "") if x)
-                items.append({"node": u, "name": name, "stance": e["stance"], "meta": meta, "quote": e["quote"]})
+                n_pooled = sum(1 for _, _, k in sub.in_edges(u, keys=True) if k == "pooled_in")
+                ref = reference(ud, full) if ud["kind"] == "source" else f"{n_pooled} sources pooled by the review"
+                items.append({"node": u, "name": name, "ref": ref, "stance": e["stance"], "meta": meta,
+                              "quote": e["quote"]})
+            for u, _, e in relations_to.get(n, ()):
+                who = e.get("asserted_by") or ""
+                who = "the curators" if who == "curators" else review_names.get(who, who)
+                items.append({"node": u, "name": full.nodes[u]["label"], "ref": "",
+                              "stance": f"{e.get('relation', 'relates to')} it (claim to claim)",
+                              "meta": "; ".join(x for x in (f"asserted by {who}" if who else "", e.get("where", ""),
+                                                            e.get("reason", "")) if x),
+                              "quote": e.get("quote", "")})
             spec.evidence[n] = {"heading": d["label"], "lines": lines, "list_title": "Evidence", "items": items}
         elif kind == "source":
             n_sources += 1
             claims = [(v, e) for _, v, e in sub.out_edges(n, data=True) if e["kind"] == "evidences"]
             pools = [v for _, v, e in sub.out_edges(n, data=True) if e["kind"] == "pooled_in"]
             n_claims_ev = len({v for v, _ in claims})
-            name = source_name(d)
-            lines = [x for x in (d["title"], f"{d['entry_type']} · {d['key']} · {d['status']}",
-                                 f"Evidence type: {d['evidence_type']}" if d["evidence_type"] else "",
-                                 f"Cited in: {d['cited_in']}" if d["cited_in"] else "",
-                                 f"Evidences {n_claims_ev} claim(s) directly; in {len(pools)} pooled base(s)") if x]
-            title = "\n".join([name] + lines)
+            name = source_name(d, full)
             review = d.get("review")
-            spec.nodes.append({"id": n, "label": _short(name, 24), "title": title,
-                               "shape": "star" if review else "square",
-                               "size": (14 + 1.5 * math.sqrt(sum(1 for _, _, e in sub.in_edges(n, data=True)
-                                                                  if e["kind"] == "derived_from")))
-                               if review else 7 + 4 * math.sqrt(n_claims_ev + len(pools)),
+            lines = [x for x in (("Review (a seed document)" if review else
+                                  (kind_words(d["evidence_type"]).capitalize() if d["evidence_type"] else "")),
+                                 f"Cited in: {review_names.get(d['cited_in'], d['cited_in'])}" if d["cited_in"] else "",
+                                 f"Evidences {n_claims_ev} claim(s) directly; in {len(pools)} pooled base(s)") if x]
+            title = "\n".join([name, reference(d, full)] + lines)
+            n_derived = sum(1 for _, _, e in sub.in_edges(n, data=True) if e["kind"] == "derived_from")
+            size = (14 + 1.5 * math.sqrt(n_derived)) if review else 5 + 3 * math.sqrt(n_claims_ev + len(pools))
+            spec.nodes.append({"id": n, "label": short(name, 30), "full": name, "title": title,
+                               "pgShape": "star" if review else "square", "size": round(size, 1),
+                               "w": (1000 + n_derived) if review else n_claims_ev * 2 + len(pools),
                                "color": {"background": SOURCE_COLOUR if not review else "#FFFFFF",
                                          "border": "#222222"},
-                               "borderWidth": 2 if review else 1, "kind": "source"})
+                               "borderWidth": 2 if review else 1, "kind": "source",
+                               "kindText": "review" if review else "source", "cat": "review" if review else "source"})
+            if review:
+                group[n] = d["key"] if by == "review" else None
             items = [{"node": v, "name": sub.nodes[v]["label"], "stance": e["stance"],
                       "meta": "; ".join(x for x in (e["attribution"], f"at {e['locator']}" if e["locator"] else "",
-                                                    f"cited by {e['citing']}" if e["citing"] else "") if x),
+                                                    f"cited by {review_names.get(e['citing'], e['citing'])}"
+                                                    if e["citing"] else "") if x),
                       "quote": e["quote"]} for v, e in sorted(claims, key=lambda t: t[0])]
             items += [{"node": p, "name": sub.nodes[p]["label"] or p, "stance": "member of",
                        "meta": "pooled evidence base", "quote": ""} for p in sorted(pools)]
-            spec.evidence[n] = {"heading": name, "lines": lines, "list_title": "Claims it evidences",
-                                "items": items}
+            spec.evidence[n] = {"heading": name, "ref": reference(d, full), "lines": lines,
+                                "list_title": "Claims it evidences", "items": items}
         else:  # pool
             members = sorted(u for u, _, e in sub.in_edges(n, data=True) if e["kind"] == "pooled_in")
             claims = [(v, e) for _, v, e in sub.out_edges(n, data=True) if e["kind"] == "evidences"]
-            lines = [f"Pooled evidence base from {d['review']}: {len(members)} source(s) for "
-                     f"{len({v for v, _ in claims})} claim(s)",
-                     "Members: " + "; ".join(source_name(sub.nodes[m]) for m in members)]
-            spec.nodes.append({"id": n, "label": _short(d["label"] or n, 24), "title": "\n".join([d["label"]] + lines),
-                               "shape": "diamond", "size": 10 + 3 * math.sqrt(len(members)),
-                               "color": {"background": POOL_COLOUR, "border": POOL_COLOUR}, "kind": "pool"})
+            review = review_names.get(d["review"], d["review"])
+            lines = [f"Pooled evidence base from {review}: {len(members)} source(s) for "
+                     f"{len({v for v, _ in claims})} claim(s)"]
+            spec.nodes.append({"id": n, "label": short(d["label"] or n, 30), "full": d["label"] or n,
+                               "title": "\n".join([d["label"]] + lines), "pgShape": "diamond",
+                               "size": round(8 + 2 * math.sqrt(len(members)), 1), "w": len(members),
+                               "color": {"background": POOL_COLOUR, "border": POOL_COLOUR}, "kind": "pool",
+                               "kindText": "pooled evidence base", "cat": "pool"})
             items = [{"node": v, "name": sub.nodes[v]["label"], "stance": e["stance"],
                       "meta": "; ".join(x for x in ("pooled", f"at {e['locator']}" if e["locator"] else "") if x),
                       "quote": e["quote"]} for v, e in sorted(claims, key=lambda t: t[0])]
-            spec.evidence[n] = {"heading": d["label"] or n, "lines": lines, "list_title": "Claims it evidences",
-                                "items": items}
+            items += [{"node": m, "name": source_name(sub.nodes[m], full), "ref": reference(sub.nodes[m], full),
+                       "stance": "member", "meta": "", "quote": ""} for m in members]
+            spec.evidence[n] = {"heading": d["label"] or n, "lines": lines,
+                                "list_title": "Claims it evidences, then its members", "items": items}
+    if by == "theme":
+        used: set[str] = {g for g in group.values() if g}
+        for t in sorted(used):
+            td = themes.get(t, {})
+            members = sorted(n for n in group if group[n] == t and n.startswith("claim:"))
+            label = td.get("label") or t
+            spec.nodes.append({"id": t, "label": short(label, 30), "full": label,
+                               "title": f"{label}\nTheme (the curators' reading): {len(members)} claim(s)",
+                               "pgShape": "hexagon", "size": round(14 + 2 * math.sqrt(len(members)), 1),
+                               "w": 2000 + len(members), "color": {"background": THEME_COLOUR, "border": "#7A5C00"},
+                               "borderWidth": 2, "kind": "theme", "kindText": "theme", "cat": "theme"})
+            group[t] = t
+            spec.evidence[t] = {"heading": label, "lines": [td.get("scope_note", "") or "Theme"],
+                                "list_title": "Claims in this theme",
+                                "items": [{"node": m, "name": sub.nodes[m]["label"], "stance": "", "meta": "",
+                                           "quote": ""} for m in members]}
+        spec.has_themes = True
+    else:
+        spec.has_themes = any(d.get("kind") == "theme" for _, d in full.nodes(data=True))
     for i, (u, v, d) in enumerate(sub.edges(data=True)):
         kind = d["kind"]
         if kind == "evidences":
@@ -218,6 +329,7 @@ def map_spec(g, sel: Selection | None = None, *, layout_threshold: int = LAYOUT_
             pooled = d["attribution"] == "pooled"
             title = f"{d['stance']} ({d['attribution']})" + (f", {d['locator']}" if d["locator"] else "")
             spec.edges.append({"id": f"e{i}", "from": u, "to": v, "title": title, "kind": kind,
+                               "attribution": d["attribution"],
                                "color": {"color": colour, "highlight": colour, "opacity": 0.9},
                                "width": 1 if pooled else 2.2, "dashes": [6, 5] if pooled else False,
                                "arrows": {"to": {"enabled": True, "type": head, "scaleFactor": 0.6}}})
@@ -228,19 +340,44 @@ def map_spec(g, sel: Selection | None = None, *, layout_threshold: int = LAYOUT_
         elif kind == "derived_from":
             spec.edges.append({"id": f"e{i}", "from": u, "to": v, "title": "taken from this review",
                                "kind": kind, "color": {"color": FAINT, "opacity": 0.35}, "width": 0.5})
+    base_i = len(spec.edges) + sub.number_of_edges()
+    for j, (u, v, d) in enumerate(relations):
+        rk = d.get("relation", "supports")
+        colour, head, dash = RELATION_STYLE.get(rk, RELATION_STYLE["supports"])
+        via_set = bool(d.get("via_set"))
+        spec.edges.append({"id": f"r{base_i + j}", "from": u, "to": v, "kind": "relates_set" if via_set else "relates",
+                           "relation_kind": rk,
+                           "title": f"{rk} (claim to claim" + (", through the whole table)" if via_set else ")"),
+                           "color": {"color": colour, "highlight": colour, "opacity": 0.6 if via_set else 1},
+                           "width": 1 if via_set else 2, "dashes": dash, "hidden": via_set,
+                           "arrows": {"to": {"enabled": True, "type": head, "scaleFactor": 0.7}}})
+    if by == "theme":
+        for n, t in list(group.items()):
+            if n.startswith("claim:") and t:
+                spec.edges.append({"id": f"t{len(spec.edges)}", "from": n, "to": t, "kind": "in_theme",
+                                   "title": "in this theme", "color": {"color": "#C9A227", "opacity": 0.5},
+                                   "width": 0.8})
     n = len(spec.nodes)
-    spec.title = f"Evidence map: {sel.describe()}"
-    spec.counts = (f"{n_claims} claims, {n_sources} sources, {n - n_claims - n_sources} pooled bases, "
-                   f"{sum(e['kind'] == 'evidences' for e in spec.edges)} evidence links")
+    spec.has_contested = contested_any
+    spec.title = f"Evidence map: {sel.describe()}" + ("" if by == "review" else f", grouped by {by}")
+    spec.counts = (f"{n_claims} claims, {n_sources} sources, "
+                   f"{sum(1 for x in spec.nodes if x['kind'] == 'pool')} pooled bases, "
+                   f"{sum(e['kind'] == 'evidences' for e in spec.edges)} evidence links"
+                   + (f", {sum(e['kind'] in ('relates', 'relates_set') for e in spec.edges)} claim-to-claim links"
+                      if relations else ""))
+    spec.legend = legend_nodes(spec.nodes)
+    spec.facets = _facets(spec.nodes, review_names,
+                          {n.split(":", 1)[1]: d.get("label") or n for n, d in full.nodes(data=True)
+                           if d.get("kind") == "theme"})
     base = {"interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": n > 300},
-            "edges": {"smooth": False},
-            "nodes": {"font": {"size": 11, "face": "system-ui, sans-serif"}}}
-    if n > layout_threshold:
+            "edges": {"smooth": False}, "nodes": {"font": {"size": 11, "face": "system-ui, sans-serif"}}}
+    if n > layout_threshold or n > webgl_threshold:
         spec.python_layout = True
-        pos = python_layout(sub)
+        radius = {x["id"]: x["size"] for x in spec.nodes}
+        pos = python_layout(sub, radius=radius, group={k: v for k, v in group.items() if v},
+                            hubs=tuple(x["id"] for x in spec.nodes if x["kind"] == "theme"))
         for node in spec.nodes:
-            x, y = pos[node["id"]]
-            node["x"], node["y"] = x, y
+            node["x"], node["y"] = pos[node["id"]]
         base["physics"] = {"enabled": False}
         base["layout"] = {"improvedLayout": False}
     else:
@@ -250,78 +387,75 @@ def map_spec(g, sel: Selection | None = None, *, layout_threshold: int = LAYOUT_
                            "stabilization": {"enabled": True, "iterations": 300, "updateInterval": 50,
                                              "fit": True}}
         base["layout"] = {"improvedLayout": False, "randomSeed": 7}
+    spec.renderer = "webgl" if n > webgl_threshold else "canvas"
     spec.options = base
     return spec
 
 
-def python_layout(sub, scale: float = 30.0, *, seed: int = 7) -> dict[str, tuple[float, float]]:
-    """Positions for a large graph, computed in Python: a vectorised Fruchterman–Reingold per connected
-    component (numpy, row blocks; networkx's own layouts take minutes above a few thousand nodes), components
-    packed in rows, biggest first. Same graph → same positions."""
-    import networkx as nx
-    import numpy as np
-
-    und = nx.Graph()
-    und.add_nodes_from(sorted(sub.nodes))
-    und.add_edges_from((u, v) for u, v in sub.edges() if u != v)
-    comps = sorted((sorted(c) for c in nx.connected_components(und)), key=lambda c: (-len(c), c[0]))
-    rng = np.random.default_rng(seed)
-    placed: dict[str, tuple[float, float]] = {}
-    x0 = y0 = row_h = 0.0
-    row_w = scale * math.sqrt(und.number_of_nodes()) * 4.0
-    for comp in comps:
-        index = {n: i for i, n in enumerate(comp)}
-        edges = np.array([(index[u], index[v]) for u, v in und.subgraph(comp).edges()], dtype=np.int64)
-        pos = _fruchterman_reingold(len(comp), edges.reshape(-1, 2), rng)
-        pos -= pos.min(axis=0)
-        extent = float(pos.max()) or 1.0
-        size = scale * math.sqrt(len(comp)) * 3.0
-        pos = pos / extent * size
-        if x0 > 0 and x0 + size > row_w:
-            x0, y0, row_h = 0.0, y0 + row_h + scale * 2, 0.0
-        for n, (x, y) in zip(comp, pos, strict=True):
-            placed[n] = (round(float(x + x0), 1), round(float(y + y0), 1))
-        x0 += size + scale * 2
-        row_h = max(row_h, size)
-    return placed
+def _facets(nodes: list[dict], review_names: dict[str, str], theme_names: dict[str, str]) -> list[dict]:
+    """The filter boxes the page offers: claim kinds, the Es and levels of benefits, the reviews."""
+    kinds = Counter(x["claim_kind"] for x in nodes if x["kind"] == "claim")
+    dims = Counter(v for x in nodes if x["kind"] == "claim" for v in x["f"].get("dim", ()))
+    levels = Counter(v for x in nodes if x["kind"] == "claim" for v in x["f"].get("level", ()))
+    reviews = Counter(v for x in nodes if x["kind"] == "claim" for v in x["f"]["review"])
+    out = [{"key": "kind", "label": "Claim kind",
+            "options": [{"value": k, "text": f"{kind_words(k)} ({c})"} for k, c in sorted(kinds.items())]}]
+    if dims:
+        out.append({"key": "dim", "label": "Benefits: quality dimension (E)",
+                    "options": [{"value": d, "text": d.lower()} for d in DIMENSION_COLOURS if d in dims]})
+    if levels:
+        out.append({"key": "level", "label": "Benefits: level",
+                    "options": [{"value": lv, "text": lv.lower()} for lv in ("Input", "Output", "Outcome")
+                                if lv in levels]})
+    themes = Counter(v for x in nodes if x["kind"] == "claim" for v in x["f"].get("theme", ()))
+    if themes:
+        out.append({"key": "theme", "label": "Theme (the curators' reading)",
+                    "options": [{"value": t, "text": f"{theme_names.get(t, t)} ({c})"}
+                                for t, c in sorted(themes.items())]})
+    if reviews:
+        out.append({"key": "review", "label": "Review the claim is taken from",
+                    "options": [{"value": r, "text": f"{review_names.get(r, r)} ({c})"}
+                                for r, c in sorted(reviews.items())]})
+    return out
 
 
-def _fruchterman_reingold(n: int, edges, rng, iterations: int = 60):
-    import numpy as np
+def python_layout(sub, scale: float = 30.0, *, seed: int = 7, radius: dict | None = None,
+                  group: dict | None = None, hubs: tuple[str, ...] = ()) -> dict[str, tuple[float, float]]:
+    """Positions for the map computed in Python: clustered by ``group`` (see :mod:`partnergraph.maplayout`);
+    no pair of nodes overlaps. Same graph → same positions."""
+    nodes = list(sub.nodes)
+    edges = [(u, v) for u, v in sub.edges() if u != v]
+    for hub in hubs:  # theme hubs: drawn nodes that are not in the graph, joined to their claims
+        nodes.append(hub)
+        edges += [(n, hub) for n, t in (group or {}).items() if t == hub and n in sub]
+    return grouped_layout(nodes, edges, radius or {}, group or {}, seed=seed)
 
-    pos = rng.random((n, 2), dtype=np.float32)
-    if n == 1:
-        return pos
-    k = math.sqrt(1.0 / n)
-    t = 0.1
-    dt = t / (iterations + 1)
-    block = max(1, 2_000_000 // n)
-    for _ in range(iterations):
-        disp = np.zeros((n, 2), dtype=np.float32)
-        x, y = pos[:, 0], pos[:, 1]
-        for s in range(0, n, block):
-            dx = x[s:s + block, None] - x[None, :]
-            dy = y[s:s + block, None] - y[None, :]
-            w = dx * dx
-            w += dy * dy
-            np.maximum(w, 1e-6, out=w)
-            np.divide(k * k, w, out=w)
-            disp[s:s + block, 0] = (dx * w).sum(axis=1)
-            disp[s:s + block, 1] = (dy * w).sum(axis=1)
-        if len(edges):
-            delta = pos[edges[:, 0]] - pos[edges[:, 1]]
-            dist = np.sqrt((delta ** 2).sum(-1))[:, None]
-            f = (delta * dist / k).astype(np.float32)
-            np.add.at(disp, edges[:, 0], -f)
-            np.add.at(disp, edges[:, 1], f)
-        length = np.maximum(np.sqrt((disp ** 2).sum(-1)), 1e-9)[:, None]
-        pos += disp / length * np.minimum(length, t)
-        t -= dt
-    return pos
+
+LIBS = {"sigma": ("sigma-3.0.3", "sigma.min.js"), "graphology": ("graphology-0.26.0", "graphology.umd.min.js")}
+
+
+def _lib(name: str) -> tuple[str, str, str]:
+    """(script text made safe to inline in a <script> element, version, licence text) of a vendored library."""
+    folder, file = LIBS[name]
+    here = Path(__file__).parent / "templates" / "lib" / folder
+    text = (here / file).read_text(encoding="utf-8").replace("</", "<\\/")
+    return text, folder.rsplit("-", 1)[1], (here / "LICENSE.txt").read_text(encoding="utf-8")
 
 
 def render_spec(spec: MapSpec) -> str:
-    """The page as a string (pyvis ``generate_html`` on our template, vis-network inlined)."""
+    """The page as a string: vis-network on a canvas (pyvis's copy, inlined), or above the WebGL threshold
+    sigma.js on WebGL (vendored, inlined); the same panel, search, filters and legend either way."""
+    page = {"title": spec.title, "note": NOTE, "counts": spec.counts, "evidence": spec.evidence,
+            "legend_nodes": spec.legend or legend_nodes(), "legend_edges": legend_edges(spec.edges),
+            "legend_toggles": bool(spec.legend), "facets": spec.facets, "has_contested": spec.has_contested,
+            "has_themes": spec.has_themes, "n_nodes": f"{len(spec.nodes):,}"}
+    if spec.renderer == "webgl":
+        env = _template_env()
+        libs = {}
+        for name in LIBS:
+            libs[name], libs[name + "_version"], libs[name + "_licence"] = _lib(name)
+        return env.get_template("map-webgl.html").render(
+            page={**page, "libs": libs}, nodes=spec.nodes, edges=spec.edges, options=json.dumps(spec.options))
     from pyvis.network import Network
 
     net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line", heading="")
@@ -331,9 +465,7 @@ def render_spec(spec: MapSpec) -> str:
     net.options = spec.options
     net.templateEnv = _template_env()
     net.path = "map.html"
-    net.templateEnv.globals["page"] = {
-        "title": spec.title, "note": NOTE, "counts": spec.counts, "evidence": spec.evidence,
-        "legend_nodes": legend_nodes(), "legend_edges": legend_edges()}
+    net.templateEnv.globals["page"] = page
     return net.generate_html()
 
 
@@ -347,32 +479,9 @@ def _template_env():
                        autoescape=select_autoescape(default=True, default_for_string=True))
 
 
-def legend_nodes() -> list[dict]:
-    """Legend rows for node colours and shapes."""
-    rows = [{"shape": "dot", "color": c, "text": f"benefit: {d.lower()}"} for d, c in DIMENSION_COLOURS.items()]
-    rows += [{"shape": "dot", "color": KIND_COLOURS["Barrier"], "text": "barrier"},
-             {"shape": "dot", "color": KIND_COLOURS["CriticalSuccessFactor"], "text": "critical success factor"},
-             {"shape": "dot", "color": KIND_COLOURS["Driver"], "text": "driver"},
-             {"shape": "dot", "color": OTHER_CLAIM_COLOUR, "text": "other claim (principle, stage, definition …)"},
-             {"shape": "square", "color": SOURCE_COLOUR, "text": "cited source"},
-             {"shape": "star", "color": "#222222", "text": "review (a seed document)"},
-             {"shape": "diamond", "color": POOL_COLOUR, "text": "pooled evidence base"}]
-    return rows
-
-
-def legend_edges() -> list[dict]:
-    """Legend rows for edge styles: stance by colour and head, attribution by dash and width."""
-    rows = [{"color": c, "head": h, "width": 2.2, "dash": "", "text": f"{s} (direct)"}
-            for s, (c, h) in STANCE_STYLE.items()]
-    rows += [{"color": STANCE_STYLE["supports"][0], "head": "arrow", "width": 1.2, "dash": "6 5",
-              "text": "supports (pooled: dashed, thinner)"},
-             {"color": "#444444", "head": "", "width": 1, "dash": "2 4", "text": "source is a member of a pooled base"},
-             {"color": FAINT, "head": "", "width": 1, "dash": "", "text": "claim is taken from this review"}]
-    return rows
-
-
 def write_map(g, output: str | Path = "evidence-map.html", sel: Selection | None = None, *,
-              layout_threshold: int = LAYOUT_THRESHOLD, open_browser: bool = False) -> Path:
+              layout_threshold: int = LAYOUT_THRESHOLD, open_browser: bool = False, by: str = "review",
+              webgl_threshold: int = WEBGL_THRESHOLD) -> Path:
     """Write the evidence map of ``g`` (filtered by ``sel``) to ``output`` as UTF-8; return its path.
 
     >>> import partnergraph as pg, tempfile, os
@@ -380,7 +489,7 @@ def write_map(g, output: str | Path = "evidence-map.html", sel: Selection | None
     >>> "cdnjs" in p.read_text(encoding="utf-8")
     False
     """
-    spec = map_spec(g, sel, layout_threshold=layout_threshold)
+    spec = map_spec(g, sel, layout_threshold=layout_threshold, by=by, webgl_threshold=webgl_threshold)
     html = render_spec(spec)
     path = Path(output)
     write_file(path, html.encode("utf-8"))
