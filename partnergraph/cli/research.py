@@ -12,7 +12,7 @@ import click
 
 from ..core.namespaces import CLAIM_KINDS
 from ..outputs.formats import FORMATS, render
-from ..outputs.gapmap import render_gap_matrix
+from ..outputs.gapmap import DEFAULT_TITLE, render_gap_matrix
 from ..questions.common import DIMENSION_NAMES, LEVEL_NAMES
 from ..questions.strength import strength_rule
 from .common import data_options, default_format, emit, load_graph, main, output_options
@@ -111,26 +111,30 @@ def evidence(claim, expand, data, store, fmt):
           ["source", "citation", "stance", "attribution", "locator", "citing", "via", "quote"])
 
 
-GAP_FORMATS = (*FORMATS, "html", "png", "svg")
+CHART_FORMATS = ("html", "png", "svg", "pdf")
+GAP_FORMATS = (*FORMATS, *CHART_FORMATS)
 
 
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(GAP_FORMATS), default=None,
-              help="Output format; html, png and svg draw the matrix as a chart (default: table on a terminal, "
-                   "json when piped).")
+              help="Output format; html, png (300 dpi), svg and pdf draw the matrix as a chart (default: table on a "
+                   "terminal, json when piped).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to FILE (charts default to gaps.FORMAT in the current directory).")
+@click.option("--title", default=None, metavar="TEXT", help="The chart's title (html, png, svg, pdf).")
+@click.option("--direct-only", is_flag=True, help="Draw only direct evidence (png, svg, pdf; the html page has a "
+                                                   "toggle).")
 @data_options
-def gaps(fmt, output, data, store):
+def gaps(fmt, output, title, direct_only, data, store):
     """The gap matrix: per cell of the 4 Es x input/output/outcome, the benefits and the distinct sources
     (direct and pooled apart); a cell no source evidences is a gap.
 
     See also: single-source, undirected, contested.
     """
     g = load_graph(data, store)
-    if fmt in ("html", "png", "svg"):
+    if fmt in CHART_FORMATS:
         path = output or Path(f"gaps.{fmt}")
-        render_gap_matrix(g, fmt, path)
+        render_gap_matrix(g, fmt, path, title=title or DEFAULT_TITLE, direct_only=direct_only)
         click.echo(f"Wrote {path}", err=True)
         return
     rows = g.gaps()
