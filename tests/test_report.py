@@ -34,14 +34,64 @@ def test_summary_per_quality_cell_agrees_with_gaps(bundled, md):
         assert row in md
 
 
-def test_every_claim_is_listed_with_its_evidence(bundled, md):
+def test_every_claim_with_evidence_is_listed_with_it(bundled, md):
     G = bundled.nx
+    section = md.split("## Claims and their evidence", 1)[1].split("## Bibliography", 1)[0]
+    n_direct = 0
+    n_pooled_rows = 0
     for n, d in G.nodes(data=True):
-        if d["kind"] == "claim":
-            assert f"(`{md_escape(n.split(':', 1)[1])}`)" in md
-    n_links = sum(1 for *_, k in G.edges(keys=True) if k.startswith("evidence:"))
-    section = md.split("## Claims and their sources", 1)[1].split("## Bibliography", 1)[0]
-    assert len(re.findall(r"^  - (?!no evidence link)", section, re.M)) == n_links
+        if d["kind"] != "claim":
+            continue
+        ev = [(u, e) for u, _, e in G.in_edges(n, data=True) if e["kind"] == "evidences"]
+        if ev:
+            assert f"- **{md_escape(d['label'])}**" in section
+        n_direct += sum(1 for u, _ in ev if G.nodes[u]["kind"] == "source")
+        n_pooled_rows += len({e["stance"] for u, e in ev if G.nodes[u]["kind"] == "pool"})
+    assert len(re.findall(r"^  - \w+: \[", section, re.M)) == n_direct
+    assert len(re.findall(r"^  - \w+, pooled: ", section, re.M)) == n_pooled_rows
+
+
+def test_claims_without_evidence_are_summarised_not_listed(bundled, md):
+    G = bundled.nx
+    assert "no evidence link\n" not in md and "  - no evidence link" not in md
+    n = sum(1 for c, d in G.nodes(data=True) if d["kind"] == "claim"
+            and not any(e["kind"] == "evidences" for _, _, e in G.in_edges(c, data=True)))
+    counted = sum(int(x) for x in re.findall(r"^(\d+) [a-z ]+ claims? with no evidence link", md, re.M))
+    assert counted == n > 0
+
+
+def test_no_local_path_and_no_raw_ids(bundled, md):
+    from conftest import DATA
+
+    html = report_text(bundled, "html")
+    for text in (md, html):
+        assert str(DATA) not in text and "/data" not in text
+        assert not re.search(r"\b(Economy|Efficiency|Effectiveness|Equity)(Input|Output|Outcome)\b", text)
+        assert not re.search(r"ref\. \d+ of \w+", text)
+        assert "`s00" not in text
+
+
+def test_direct_evidence_has_its_quote_and_a_link_to_the_bibliography(bundled, md):
+    G = bundled.nx
+    u, c, e = next((u, c, e) for u, c, e in G.edges(data=True) if e["kind"] == "evidences" and e["quote"]
+                   and e["locator"] and G.nodes[u]["kind"] == "source")
+    assert f"“{md_escape(e['quote'])}”" in md
+    html = report_text(bundled, "html")
+    targets = set(re.findall(r'href="#(ref-[^"]+)"', html))
+    ids = set(re.findall(r'id="(ref-[^"]+)"', html))
+    assert targets and targets <= ids
+    assert '<meta name="viewport"' in html and "@media print" in html
+
+
+def test_contested_section_names_who_contests(tiny):
+    ttl = (tiny / "claims.ttl").read_text(encoding="utf-8").replace(
+        "cito:hasCitedEntity source:gray1989 ;\n    pg:stance pg:Supports",
+        "cito:hasCitedEntity source:gray1989 ;\n    pg:stance pg:Disputes")
+    (tiny / "claims.ttl").write_text(ttl, encoding="utf-8")
+    md = report_text(pg.load(tiny), "md")
+    section = md.split("## Contested", 1)[1].split("\n## ", 1)[0]
+    assert "**Develop and maintain trust**" in section and "disputes: Gray 1989" in section
+    assert "## Contested" not in report_text(pg.load(write_xss_data(tiny.parent / "x")), "md")
 
 
 def test_bibliography_is_formatted_in_harvard_style(bundled, md):
@@ -75,6 +125,7 @@ def test_html_report_is_one_offline_page(bundled):
     html = report_text(bundled, "html")
     assert html.startswith("<!DOCTYPE html>") and not REMOTE.search(html)
     assert html.count("<li id=\"ref-") == len(bibliography(bundled)[0])
+    assert '<meta name="viewport"' in html
 
 
 @pytest.mark.parametrize("name, code, needle", [

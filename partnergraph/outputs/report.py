@@ -24,7 +24,8 @@ from ..core.errors import PartnergraphError
 from ..core.namespaces import CLAIM_KINDS
 from ..files.bibtex import parse_bibtex
 from ..questions.gaps import gaps
-from .exports import write_file
+from .mapstyle import cell_words, is_contested, reference, source_name
+from .outfile import write_file
 
 __all__ = [
     "CSL_STYLE",
@@ -160,48 +161,111 @@ def bibliography(g, keys: list[str] | None = None) -> tuple[list[Reference], str
     return refs, f"citeproc-py {CSL_STYLE}"
 
 
-def _evidence_lines(nxg, claim: str) -> list[str]:
-    lines = []
+def _names(nxg):
+    return (lambda n: source_name(nxg.nodes[n], nxg)), (lambda n: reference(nxg.nodes[n], nxg))
+
+
+def _claim_evidence(nxg, claim: str, name) -> tuple[list[dict], list[dict]]:
+    """(direct rows with source, stance, locator, quote; pooled rows folded per stance with their lists)."""
+    direct: list[dict] = []
+    pooled: dict[str, dict] = {}
     for u, _, e in sorted(nxg.in_edges(claim, data=True), key=lambda t: (t[0], t[2].get("evidence", ""))):
         if e["kind"] != "evidences":
             continue
         d = nxg.nodes[u]
         if d["kind"] == "pool":
-            n = sum(1 for _, _, k in nxg.in_edges(u, keys=True) if k == "pooled_in")
-            who = f"pooled evidence base “{d['label'] or u}” ({n} sources)"
+            row = pooled.setdefault(e["stance"], {"stance": e["stance"], "lists": [], "members": set()})
+            row["lists"].append(d["label"] or u)
+            row["members"] |= {m for m, _, k in nxg.in_edges(u, keys=True) if k == "pooled_in"}
         else:
-            who = d["label"] or d["key"]
-        extra = ", ".join(x for x in (e["stance"], e["attribution"], e["locator"]) if x)
-        lines.append(f"{who} ({extra})")
-    return lines
+            direct.append({"name": name(u), "key": d["key"], "stance": e["stance"], "locator": e["locator"],
+                           "quote": e["quote"], "via": e["via"]})
+    return direct, [{"stance": r["stance"], "lists": r["lists"], "sources": len(r["members"])}
+                    for r in pooled.values()]
+
+
+def _contested_rows(nxg, claims: dict, name) -> list[dict]:
+    """Claims with disputing or qualifying evidence, or challenged or qualified by another claim, with by whom."""
+    rows = []
+    for c in sorted(claims, key=lambda n: claims[n]["label"].lower()):
+        if not is_contested(nxg, c):
+            continue
+        by = []
+        for u, _, e in sorted(nxg.in_edges(c, data=True), key=lambda t: t[0]):
+            if e["kind"] == "evidences" and e["stance"] in ("disputes", "qualifies"):
+                who = name(u) if nxg.nodes[u]["kind"] == "source" else (nxg.nodes[u]["label"] or u)
+                by.append({"what": f"{e['stance']}: {who}", "key": nxg.nodes[u].get("key", ""),
+                           "quote": e["quote"], "locator": e["locator"]})
+            elif e.get("kind") == "relates" and e.get("relation") in ("challenges", "qualifies"):
+                who = e.get("asserted_by") or ""
+                if who == "curators":
+                    who = "the curators"
+                elif "source:" + who in nxg:
+                    who = name("source:" + who)
+                by.append({"what": f"{e['relation']} it: {nxg.nodes[u]['label']} (asserted by {who})", "key": "",
+                           "quote": e.get("quote", "") or e.get("reason", ""), "locator": e.get("where", "")})
+        rows.append({"label": claims[c]["label"], "kind": _kind_words(claims[c]["claim_kind"]), "by": by})
+    return rows
+
+
+def _theme_rows(nxg, name) -> list[dict]:
+    themes = sorted((n for n, d in nxg.nodes(data=True) if d.get("kind") == "theme"),
+                    key=lambda n: (nxg.nodes[n].get("group") or "", n))
+    rows = []
+    for t in themes:
+        bare = t.split(":", 1)[1]
+        members = [n for n, d in nxg.nodes(data=True) if d.get("kind") == "claim" and bare in (d.get("themes") or ())]
+        reviews = sorted({k for m in members for k in nxg.nodes[m]["derived_from"] if "source:" + k in nxg})
+        direct, pooled = set(), set()
+        for m in members:
+            for u, _, e in nxg.in_edges(m, data=True):
+                if e["kind"] != "evidences":
+                    continue
+                if nxg.nodes[u]["kind"] == "pool":
+                    pooled |= {s for s, _, k in nxg.in_edges(u, keys=True) if k == "pooled_in"}
+                else:
+                    direct.add(u)
+        rows.append({"label": nxg.nodes[t].get("label") or bare, "group": nxg.nodes[t].get("group_label") or "",
+                     "scope": nxg.nodes[t].get("scope_note") or "", "claims": len(members),
+                     "reviews": [name("source:" + r) for r in reviews], "sources": len(direct | pooled),
+                     "direct": len(direct),
+                     "labels": sorted(nxg.nodes[m]["label"] for m in members)})
+    return rows
 
 
 def report_blocks(g) -> dict:
-    """The report's content as plain data (what both renderers show)."""
+    """The report's content as plain data (what both templates show): no local path, no raw id."""
     nxg = g.nx
+    name, ref_of = _names(nxg)
     claims = {n: d for n, d in nxg.nodes(data=True) if d["kind"] == "claim"}
     per_kind = []
-    for kind in CLAIM_KINDS:
-        members = sorted((n for n, d in claims.items() if d["claim_kind"] == kind), key=lambda n: claims[n]["label"])
-        if not members:
-            continue
+    for kind in sorted({d["claim_kind"] for d in claims.values()},
+                       key=lambda k: (CLAIM_KINDS.index(k) if k in CLAIM_KINDS else len(CLAIM_KINDS), k)):
+        members = sorted((n for n, d in claims.items() if d["claim_kind"] == kind),
+                         key=lambda n: claims[n]["label"].lower())
         links: Counter[str] = Counter()
         sources_direct: set[str] = set()
         pools: set[str] = set()
-        with_evidence = 0
-        entries = []
+        entries: list[dict] = []
+        bare: Counter[str] = Counter()
         for c in members:
             ev = [(u, e) for u, _, e in nxg.in_edges(c, data=True) if e["kind"] == "evidences"]
-            with_evidence += bool(ev)
             for u, e in ev:
                 links[e["attribution"]] += 1
                 (pools if nxg.nodes[u]["kind"] == "pool" else sources_direct).add(u)
-            entries.append({"id": c.split(":", 1)[1], "label": claims[c]["label"],
-                            "cells": ", ".join(claims[c]["cells"]), "evidence": _evidence_lines(nxg, c)})
+            review = next((name("source:" + k) for k in claims[c]["derived_from"] if "source:" + k in nxg), "")
+            if not ev:
+                bare[review or "no review recorded"] += 1
+                continue
+            direct, pooled = _claim_evidence(nxg, c, name)
+            entries.append({"label": claims[c]["label"], "review": review,
+                            "cells": ", ".join(cell_words(x) for x in claims[c]["cells"]),
+                            "direct": direct, "pooled": pooled})
         per_kind.append({"kind": kind, "words": _kind_words(kind), "claims": len(members),
-                         "with_evidence": with_evidence, "direct_links": links["direct"],
+                         "with_evidence": len(entries), "direct_links": links["direct"],
                          "pooled_links": links["pooled"], "direct_sources": len(sources_direct),
-                         "pools": len(pools), "entries": entries})
+                         "pools": len(pools), "entries": entries,
+                         "unevidenced": len(members) - len(entries), "unevidenced_by": sorted(bare.items())})
     cells = [{"cell": f"{c.dimension} / {c.level}", "benefits": c.benefits, "direct": c.sources_direct,
               "pooled": c.sources_pooled, "total": c.sources_total, "share": f"{c.direct_share:.0%}",
               "gap": "gap" if c.gap else ""} for c in gaps(g)]
@@ -210,80 +274,37 @@ def report_blocks(g) -> dict:
                    | {nxg.nodes[m]["key"] for m, _, k in nxg.edges(keys=True) if k == "pooled_in"}
                    | {k for d in claims.values() for k in d["derived_from"] if "source:" + k in nxg})
     refs, style = bibliography(g, cited)
-    where = g.endpoint or (str(g.data.path) if g.data else "")
-    return {"where": where, "per_kind": per_kind, "cells": cells, "refs": refs, "style": style,
-            "n_claims": len(claims), "n_sources": sum(1 for _, d in nxg.nodes(data=True) if d["kind"] == "source")}
+    titled = [r for r in refs if nxg.nodes["source:" + r.key].get("title")]
+    untitled = sorted((r for r in refs if not nxg.nodes["source:" + r.key].get("title")),
+                      key=lambda r: name("source:" + r.key).lower())
+    n_links = sum(k["direct_links"] + k["pooled_links"] for k in per_kind)
+    return {"per_kind": per_kind, "cells": cells, "refs": titled, "style": style,
+            "untitled": [{"key": r.key, "name": name("source:" + r.key), "ref": ref_of("source:" + r.key)}
+                         for r in untitled],
+            "n_refs": len(refs), "contested": _contested_rows(nxg, claims, name), "themes": _theme_rows(nxg, name),
+            "n_claims": len(claims), "n_links": n_links,
+            "n_sources": sum(1 for _, d in nxg.nodes(data=True) if d["kind"] == "source")}
+
+
+def _env():
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    env = Environment(loader=FileSystemLoader(str(Path(__file__).parent / "templates")),
+                      autoescape=select_autoescape(enabled_extensions=("html",), default=False),
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["md"] = md_escape
+    env.filters["anchor"] = lambda key: re.sub(r"[^A-Za-z0-9_-]", "-", str(key))
+    return env
 
 
 def render_markdown(b: dict) -> str:
-    """The report as Markdown."""
-    e = md_escape
-    out = ["# Evidence report", "",
-           f"{b['n_claims']} claims and {b['n_sources']} sources from `{e(b['where'])}`. Evidence is *direct* when "
-           "a review attributes a claim to a source, *pooled* when it gives a block of sources for a whole table.",
-           "", "## Evidence by claim kind", "",
-           "| claim kind | claims | with evidence | direct links | pooled links | direct sources | pooled bases |",
-           "|---|---:|---:|---:|---:|---:|---:|"]
-    for k in b["per_kind"]:
-        out.append(f"| {k['words']} | {k['claims']} | {k['with_evidence']} | {k['direct_links']} | "
-                   f"{k['pooled_links']} | {k['direct_sources']} | {k['pools']} |")
-    out += ["", "## Benefits by quality cell", "",
-            "| cell | benefits | direct sources | pooled sources | all sources | direct share | |",
-            "|---|---:|---:|---:|---:|---:|---|"]
-    for c in b["cells"]:
-        out.append(f"| {c['cell']} | {c['benefits']} | {c['direct']} | {c['pooled']} | {c['total']} | "
-                   f"{c['share']} | {c['gap']} |")
-    out += ["", "## Claims and their sources", ""]
-    for k in b["per_kind"]:
-        out += [f"### {k['words'].capitalize()} ({k['claims']})", ""]
-        for c in k["entries"]:
-            cells = f" — {e(c['cells'])}" if c["cells"] else ""
-            out.append(f"- **{e(c['label'])}** (`{e(c['id'])}`){cells}")
-            for line in c["evidence"] or ["no evidence link"]:
-                out.append(f"  - {e(line)}")
-        out.append("")
-    out += ["## Bibliography", "", f"Formatted with {b['style']}.", ""]
-    out += [f"- {e(r.text)}" for r in b["refs"]]
-    return "\n".join(out) + "\n"
+    """The report as Markdown (templates/report.md)."""
+    return _env().get_template("report.md").render(b=b)
 
 
 def render_html(b: dict) -> str:
-    """The report as one HTML page (no external resource; every text escaped)."""
-    e = html.escape
-    out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-           "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
-           "<title>Evidence report</title><style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:1rem "
-           "auto;padding:0 1rem;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:"
-           "0.2rem 0.5rem}td.n{text-align:right}li{margin:0.2rem 0}</style></head><body>",
-           "<h1>Evidence report</h1>",
-           f"<p>{b['n_claims']} claims and {b['n_sources']} sources from <code>{e(b['where'])}</code>. Evidence "
-           "is <em>direct</em> when a review attributes a claim to a source, <em>pooled</em> when it gives a block "
-           "of sources for a whole table.</p>", "<h2>Evidence by claim kind</h2>",
-           "<table><tr><th>claim kind</th><th>claims</th><th>with evidence</th><th>direct links</th>"
-           "<th>pooled links</th><th>direct sources</th><th>pooled bases</th></tr>"]
-    for k in b["per_kind"]:
-        out.append(f"<tr><td>{e(k['words'])}</td>" + "".join(
-            f'<td class="n">{k[x]}</td>' for x in ("claims", "with_evidence", "direct_links", "pooled_links",
-                                                   "direct_sources", "pools")) + "</tr>")
-    out += ["</table>", "<h2>Benefits by quality cell</h2>",
-            "<table><tr><th>cell</th><th>benefits</th><th>direct sources</th><th>pooled sources</th>"
-            "<th>all sources</th><th>direct share</th><th></th></tr>"]
-    for c in b["cells"]:
-        out.append(f"<tr><td>{e(c['cell'])}</td>" + "".join(
-            f'<td class="n">{e(str(c[x]))}</td>' for x in ("benefits", "direct", "pooled", "total", "share"))
-            + f"<td>{e(c['gap'])}</td></tr>")
-    out += ["</table>", "<h2>Claims and their sources</h2>"]
-    for k in b["per_kind"]:
-        out += [f"<h3>{e(k['words'].capitalize())} ({k['claims']})</h3>", "<ul>"]
-        for c in k["entries"]:
-            cells = f" — {e(c['cells'])}" if c["cells"] else ""
-            items = "".join(f"<li>{e(x)}</li>" for x in c["evidence"] or ["no evidence link"])
-            out.append(f"<li><strong>{e(c['label'])}</strong> (<code>{e(c['id'])}</code>){cells}<ul>{items}</ul></li>")
-        out.append("</ul>")
-    out += ["<h2>Bibliography</h2>", f"<p>Formatted with {e(b['style'])}.</p>", "<ul>"]
-    out += [f'<li id="ref-{e(r.key)}">{e(r.text)}</li>' for r in b["refs"]]
-    out += ["</ul>", "</body></html>"]
-    return "\n".join(out) + "\n"
+    """The report as one HTML page (templates/report.html: no external resource, every text escaped)."""
+    return _env().get_template("report.html").render(b=b)
 
 
 def report_text(g, fmt: str = "md") -> str:
