@@ -30,11 +30,75 @@ def test_graphml_round_trip_keeps_nodes_edges_and_attributes(bundled, tmp_path):
     back = nx.read_graphml(path, force_multigraph=True)
     want = export_graph(bundled)
     assert set(back.nodes) == set(bundled.nx.nodes)
-    assert edge_set(back) == edge_set(bundled.nx)
+    by_key = {(u, v, d["edge_key"]): d for u, v, d in back.edges(data=True)}
+    assert set(by_key) == edge_set(bundled.nx)
     for n, d in want.nodes(data=True):
         assert back.nodes[n] == d, n
     for u, v, k, d in want.edges(keys=True, data=True):
-        assert back.edges[u, v, k] == d, (u, v, k)
+        got = {x: y for x, y in by_key[u, v, k].items() if x != "edge_key"}
+        assert got == d, (u, v, k)
+
+
+def test_graphml_edge_ids_are_unique_and_each_attribute_declared_once(bundled, tmp_path):
+    import xml.etree.ElementTree as ET
+
+    path = export(bundled, "graphml", tmp_path / "g.graphml")[0]
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    root = ET.parse(path).getroot()
+    ids = [e.get("id") for e in root.iter("{http://graphml.graphdrawing.org/xmlns}edge")]
+    assert len(ids) == len(set(ids)) == bundled.nx.number_of_edges()
+    keys = root.findall("g:key", ns)
+    key_ids = [k.get("id") for k in keys]
+    declared = [(k.get("for"), k.get("attr.name")) for k in keys]
+    assert len(key_ids) == len(set(key_ids)) and len(declared) == len(set(declared))
+    assert ("node", "kind") in declared and ("edge", "kind") in declared
+
+
+def test_graphml_is_read_by_igraph_too(bundled, tmp_path):
+    import igraph  # in the test extra
+    path = export(bundled, "graphml", tmp_path / "g.graphml")[0]
+    back = igraph.Graph.Read_GraphML(str(path))
+    assert back.vcount() == bundled.nx.number_of_nodes() and back.ecount() == bundled.nx.number_of_edges()
+    kinds = {}
+    for e in back.es:
+        kinds[e["kind"]] = kinds.get(e["kind"], 0) + 1
+    want = {}
+    for *_, d in bundled.nx.edges(data=True):
+        want[d["kind"]] = want.get(d["kind"], 0) + 1
+    assert kinds == want
+    ids = {v["id"]: v for v in back.vs}
+    assert ids["source:gray1989"]["label"] == bundled.nx.nodes["source:gray1989"]["label"]
+
+
+def test_gexf_carries_the_maps_colour_size_and_position(bundled, tmp_path):
+    from partnergraph.outputs.maps import map_spec
+
+    path = export(bundled, "gexf", tmp_path / "g.gexf")[0]
+    text = path.read_text(encoding="utf-8")
+    assert "viz:color" in text and "viz:size" in text and "viz:position" in text
+    back = nx.read_gexf(path)
+    spec = {n["id"]: n for n in map_spec(bundled).nodes}
+    node = next(n for n in spec if n.startswith("claim:"))
+    viz = back.nodes[node]["viz"]
+    want = spec[node]["color"]["background"].lstrip("#")
+    assert (viz["color"]["r"], viz["color"]["g"], viz["color"]["b"]) == tuple(int(want[i:i + 2], 16) for i in (0, 2, 4))
+    assert viz["size"] == pytest.approx(spec[node]["size"])
+    assert viz["position"]["x"] == pytest.approx(spec[node]["x"])
+    assert all("viz" in d for _, d in back.nodes(data=True))
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_control_characters_never_break_the_xml(tiny, tmp_path, fmt):
+    import xml.dom.minidom
+
+    ttl = (tiny / "claims.ttl").read_text(encoding="utf-8").replace('"Develop and maintain trust"',
+                                                                   '"Develop\\u0007 and\\u001B maintain trust"')
+    (tiny / "claims.ttl").write_text(ttl, encoding="utf-8")
+    g = pg.load(tiny)
+    assert "\x07" in g.nx.nodes["claim:trust"]["label"]
+    path = export(g, fmt, tmp_path / f"g.{fmt}")[0]
+    xml.dom.minidom.parse(str(path))  # well-formed
+    assert "Develop and maintain trust" in path.read_text(encoding="utf-8")
 
 
 def test_graphml_flattens_tuples_and_drops_none(bundled):
@@ -56,6 +120,7 @@ def test_gexf_round_trip(bundled, tmp_path):
         got = dict(back.nodes[n])
         if "networkx_key" in got:  # networkx's GEXF writer renames a node attribute called "key"
             got["key"] = got.pop("networkx_key")
+        got.pop("viz", None)
         assert got == d, n
     ids = [d["id"] for *_, d in back.edges(keys=True, data=True)]
     assert len(ids) == len(set(ids)), "GEXF edge ids are unique"

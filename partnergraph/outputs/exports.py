@@ -5,7 +5,10 @@ exactly what ``map`` shows (plus claim sets and quality cells).
 
 - GraphML / GEXF: the networkx graph with attributes flattened for the formats (:func:`export_graph`): tuples
   become ``"; "``-joined strings, lists of records (study counts) JSON text, ``None`` is dropped;
-  ``networkx.read_graphml`` gives the same nodes, edges (with their keys) and attributes back.
+  GraphML gives each edge a unique id (``e0``, ``e1`` …) and keeps the networkx key as ``edge_key``;
+  ``networkx.read_graphml`` and igraph read it back with the same nodes, edges and attributes. GEXF carries
+  the map's colour, size and position of every node (``viz``). Text that XML cannot hold (control
+  characters) is dropped.
 - Turtle: the RDF of the selected sources, claims, claim sets, pooled bases and evidence links, written sorted
   and stable by :func:`partnergraph.files.turtle.serialize` (same data → same bytes).
 - JSON-LD: the same RDF with an ``@context`` of the project prefixes.
@@ -15,7 +18,8 @@ exactly what ``map`` shows (plus claim sets and quality cells).
 >>> import partnergraph as pg, tempfile, os, networkx as nx
 >>> g = pg.load()
 >>> p = export(g, "graphml", os.path.join(tempfile.mkdtemp(), "g.graphml"))[0]
->>> nx.read_graphml(p, force_multigraph=True).number_of_edges() == g.nx.number_of_edges()
+>>> back = nx.read_graphml(p, force_multigraph=True)
+>>> back.number_of_edges() == g.nx.number_of_edges() == len({k for *_, k in back.edges(keys=True)})
 True
 """
 
@@ -25,21 +29,23 @@ import csv
 import hashlib
 import io
 import json
-import os
+import re
 from pathlib import Path
 
 from ..core.errors import PartnergraphError
 from ..core.namespaces import PGID, PREFIXES
-from ..files.atomic import write_atomic_bytes
 from ..files.turtle import serialize
 from ..graph.build import node_iri
 from ..store.embedded import GRAPH_ONTOLOGY
 from .filters import Selection, filtered_graph
+from .maps import map_spec
+from .outfile import write_file
 
 __all__ = [
     "DEFAULT_STEM",
     "EXTENSIONS",
     "FORMATS",
+    "add_viz",
     "csv_paths",
     "export",
     "export_graph",
@@ -50,23 +56,13 @@ __all__ = [
     "selected_rdf",
     "write_csv",
     "write_file",
+    "write_graphml",
+    "xml_safe",
 ]
 
 FORMATS = ("graphml", "gexf", "jsonld", "turtle", "csv")
 EXTENSIONS = {"graphml": ".graphml", "gexf": ".gexf", "jsonld": ".jsonld", "turtle": ".ttl", "csv": ""}
 DEFAULT_STEM = "evidence-graph"
-
-
-def write_file(path: str | Path, data: bytes) -> Path:
-    """Write an output file atomically (temp file + rename), readable as the user's umask allows (the temp
-    file alone would leave it private, mode 0600)."""
-
-    path = Path(path)
-    write_atomic_bytes(path, data)
-    mask = os.umask(0)
-    os.umask(mask)
-    os.chmod(path, 0o666 & ~mask)
-    return path
 
 
 def flat_value(value):
@@ -105,11 +101,78 @@ def flat_graph(g, sel: Selection | None = None):
     return out
 
 
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """Text XML 1.0 can hold: control characters (other than tab, newline and carriage return), lone
+    surrogates and U+FFFE/U+FFFF are dropped; everything else is kept (the writer escapes ``<``, ``&`` …).
+
+    >>> xml_safe("bell\x07 and tab\t")
+    'bell and tab\t'
+    """
+    return _XML_BAD.sub("", text)
+
+
+def _xml_clean(graph):
+    """A copy of ``graph`` whose node ids, edge keys and text attributes are all :func:`xml_safe`."""
+    import networkx as nx
+
+    def clean(v):
+        return xml_safe(v) if isinstance(v, str) else v
+
+    out = nx.MultiDiGraph()
+    out.graph.update({clean(k): clean(v) for k, v in graph.graph.items()})
+    for n, d in graph.nodes(data=True):
+        out.add_node(clean(n), **{clean(k): clean(v) for k, v in d.items()})
+    for u, v, key, d in graph.edges(keys=True, data=True):
+        out.add_edge(clean(u), clean(v), key=clean(key), **{clean(k): clean(x) for k, x in d.items()})
+    return out
+
+
 def export_graph(g, sel: Selection | None = None):
     """The graph GraphML and GEXF are written from: :func:`flat_graph`, and an attribute whose values have
     different types on different nodes (``review``: a flag on sources, a key on pooled bases) as text, since
-    both formats declare one type per attribute name."""
-    return _with_types(flat_graph(g, sel))
+    both formats declare one type per attribute name; text XML cannot hold is dropped (:func:`xml_safe`)."""
+    return _xml_clean(_with_types(flat_graph(g, sel)))
+
+
+def _hex_rgb(colour: str) -> dict:
+    colour = colour.lstrip("#")
+    return {"r": int(colour[0:2], 16), "g": int(colour[2:4], 16), "b": int(colour[4:6], 16), "a": 1.0}
+
+
+def add_viz(graph, g, sel: Selection | None = None) -> None:
+    """GEXF ``viz`` for every node (in place): the map's colour, size and position, so Gephi opens the file
+    looking like the map; claim sets and quality cells (not on the map) sit at the mean of their members."""
+    spec = map_spec(g, sel)
+    drawn = {n["id"]: n for n in spec.nodes}
+    for n, d in graph.nodes(data=True):
+        m = drawn.get(n)
+        if m is not None:
+            d["viz"] = {"color": _hex_rgb(m["color"]["background"]), "size": float(m["size"]),
+                        "position": {"x": float(m["x"]), "y": -float(m["y"]), "z": 0.0}}
+    for n, d in graph.nodes(data=True):
+        if "viz" in d:
+            continue
+        near = [graph.nodes[u]["viz"]["position"] for u in graph.predecessors(n) if "viz" in graph.nodes[u]]
+        x = sum(p["x"] for p in near) / len(near) if near else 0.0
+        y = sum(p["y"] for p in near) / len(near) if near else 0.0
+        d["viz"] = {"color": _hex_rgb("#BBBBBB"), "size": 6.0, "position": {"x": x, "y": y, "z": 0.0}}
+
+
+def write_graphml(graph, buf) -> None:
+    """GraphML with one unique id per edge (``e0``, ``e1`` …; the networkx key kept as the ``edge_key``
+    attribute) and one ``<key>`` declaration per attribute and domain (ids ``d0``, ``d1`` …: a node and an
+    edge attribute of the same name never share an id)."""
+    import networkx as nx
+
+    out = nx.MultiDiGraph()
+    out.graph.update(graph.graph)
+    out.add_nodes_from(graph.nodes(data=True))
+    for i, (u, v, key, d) in enumerate(graph.edges(keys=True, data=True)):
+        out.add_edge(u, v, key=f"e{i}", **{**d, "edge_key": key})
+    nx.write_graphml(out, buf, encoding="utf-8", named_key_ids=False)
 
 
 def _with_types(graph):
@@ -151,8 +214,9 @@ def export(g, fmt: str, output: str | Path | None = None, sel: Selection | None 
         graph = export_graph(g, sel)
         buf = io.BytesIO()
         if fmt == "graphml":
-            nx.write_graphml(graph, buf, encoding="utf-8", named_key_ids=True)
+            write_graphml(graph, buf)
         else:
+            add_viz(graph, g, sel)
             # GEXF edge ids must be unique: give each edge one, and keep its networkx key as an attribute
             # (networkx writes a "key" attribute as "networkx_key" and reads it back as the edge key)
             for i, (_, _, key, d) in enumerate(graph.edges(keys=True, data=True)):
