@@ -214,7 +214,7 @@ def test_search_and_related_and_cocited(bundled):
                  id="bad-dimension"),
     pytest.param(["benefits", "--level", "impact"], "'input', 'output', 'outcome'", id="bad-level"),
     pytest.param(["claims", "--kind", "Benefits"], "'Benefit'", id="bad-kind"),
-    pytest.param(["gaps", "--format", "pdf"], "'png'", id="bad-gaps-format"),
+    pytest.param(["gaps", "--format", "gif"], "'pdf'", id="bad-gaps-format"),
     pytest.param(["strength", "--rating", "medium"], "'moderate'", id="bad-rating"),
     pytest.param(["evidence"], "Missing argument 'CLAIM'", id="no-claim"),
     pytest.param(["search", "x", "--limit", "0"], "--limit", id="zero-limit"),

@@ -424,7 +424,8 @@ def python_layout(sub, scale: float = 30.0, *, seed: int = 7, radius: dict | Non
     """Positions for the map computed in Python: clustered by ``group`` (see :mod:`partnergraph.maplayout`);
     no pair of nodes overlaps. Same graph → same positions."""
     nodes = list(sub.nodes)
-    edges = [(u, v) for u, v in sub.edges() if u != v]
+    # a relation drawn to every claim of a whole table would pull the table together: left out of the layout
+    edges = [(u, v) for u, v, d in sub.edges(data=True) if u != v and not d.get("via_set")]
     for hub in hubs:  # theme hubs: drawn nodes that are not in the graph, joined to their claims
         nodes.append(hub)
         edges += [(n, hub) for n, t in (group or {}).items() if t == hub and n in sub]
