@@ -10,8 +10,8 @@ import copy
 import pytest
 
 from partnergraph.outputs.gapmap import matrix_data
-from partnergraph.outputs.mapstyle import is_contested
 from partnergraph.outputs.maps import legend_edges, map_spec
+from partnergraph.outputs.mapstyle import is_contested
 from partnergraph.outputs.report import report_text
 
 
