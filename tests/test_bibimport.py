@@ -18,10 +18,10 @@ from partnergraph.librarian.bibimport import (
     missing_fields,
     next_free_key,
     read_bib,
-    read_csl_json,
-    read_import,
-    read_ris,
 )
+from partnergraph.librarian.csljson import read_csl_json
+from partnergraph.librarian.importers import read_import
+from partnergraph.librarian.ris import read_ris
 
 FIX = Path(__file__).parent / "fixtures" / "library"
 

@@ -119,7 +119,7 @@ def test_bib_add_keeps_every_existing_byte(data_copy):
     assert errors(data_copy) == []
     # every imported entry has one row; duplicates name an existing key
     n_in = sum(1 for _ in IMPORTS for _ in ())  # placeholder to keep the count explicit below
-    from partnergraph.librarian.bibimport import read_import
+    from partnergraph.librarian.importers import read_import
 
     n_in = sum(len(read_import(p).entries) + len(read_import(p).skipped) for p in IMPORTS)
     assert len(plan.rows) == n_in

@@ -1,6 +1,6 @@
 """Validation: SHACL shapes (pySHACL) plus the integrity rules that span files, each finding with a place.
 
->>> from partnergraph.validate import Finding
+>>> from partnergraph.checks.validate import Finding
 >>> Finding("error", "key-exists", "no such key", "data/claims.ttl", 12).where
 'data/claims.ttl:12'
 """

@@ -80,18 +80,18 @@ def bib_add(files, data, dry_run, lock_timeout, fmt):
     """
     plan = add_entries(list(files), data, dry_run=dry_run, lock_timeout=lock_timeout)
     f = default_format(fmt)
-    rows = [{"file": r.file, "line": r.line, "outcome": r.outcome, "key": r.key, "detail": r.detail}
-            for r in plan.rows]
+    rows = [{"file": r.file, r.unit: r.line, "outcome": r.outcome, "key": r.key, "detail": r.detail,
+             "where": r.where} for r in plan.rows]
     if f == "table":
         for r in rows:
             what = {"added": "added", "duplicate": "duplicate of", "skipped": "skipped"}[r["outcome"]]
-            click.echo(f"{r['file']}:{r['line']}: {what} {r['key']}".rstrip() + (f" ({r['detail']})"
+            click.echo(f"{r['where']}: {what} {r['key']}".rstrip() + (f" ({r['detail']})"
                                                                                  if r["detail"] else ""))
         counts = {o: sum(r["outcome"] == o for r in rows) for o in ("added", "duplicate", "skipped")}
         click.echo(f"{counts['added']} added, {counts['duplicate']} duplicate(s), {counts['skipped']} skipped"
                    + (" — dry run, nothing written" if dry_run else ""))
     else:
-        click.echo(render(rows, f), nl=False)
+        click.echo(render([{k: v for k, v in r.items() if k != "where"} for r in rows], f), nl=False)
     if dry_run and f == "table":
         click.echo(plan.diff(), nl=False)
 

@@ -23,6 +23,7 @@ from ..core.errors import SourceParseError
 from .datadir import read_text
 
 __all__ = [
+    "NAME_MACROS",
     "STATUS_VALUES",
     "BibFailure",
     "BibLibrary",
@@ -146,11 +147,33 @@ class BibLibrary:
         return {s.key: s for s in self.sources}
 
 
+#: macros that name things: decoded to their names, never to '' (``{\\TeX}`` is the word TeX)
+NAME_MACROS = {"TeX": "TeX", "LaTeX": "LaTeX", "LaTeXe": "LaTeX2e", "BibTeX": "BibTeX", "BibLaTeX": "BibLaTeX",
+               "biblatex": "biblatex", "XeTeX": "XeTeX", "LuaTeX": "LuaTeX", "ConTeXt": "ConTeXt", "AmS": "AMS",
+               "AMSTeX": "AMS-TeX", "MF": "METAFONT", "MP": "METAPOST", "eTeX": "e-TeX", "pdfTeX": "pdfTeX"}
+
+
 @lru_cache(maxsize=1)
 def _latex() -> Any:
-    from pylatexenc.latex2text import LatexNodes2Text
+    """pylatexenc's converter with the name macros, ``\\noopsort{…}`` (a sort hint: dropped with its argument)
+    and every unknown macro kept as its name (``\\Thanh`` → ``Thanh``) instead of dropped."""
+    from pylatexenc import latexwalker, macrospec
+    from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
-    return LatexNodes2Text(strict_latex_spaces=True)
+    db = get_default_latex_context_db()
+    db.add_context_category("partnergraph", prepend=True,
+                            macros=[MacroTextSpec(k, v) for k, v in NAME_MACROS.items()]
+                            + [MacroTextSpec("noopsort", ""), MacroTextSpec("url", "%s")])
+    db.set_unknown_macro_spec(MacroTextSpec("", simplify_repl=lambda n, *_: n.macroname))
+    walker_db = latexwalker.get_default_latex_context_db()
+    walker_db.add_context_category("partnergraph", prepend=True, macros=[macrospec.MacroSpec("noopsort", "{")])
+    converter = LatexNodes2Text(latex_context=db, strict_latex_spaces=True)
+
+    def to_text(value: str) -> str:
+        nodes = latexwalker.LatexWalker(value, latex_context=walker_db, tolerant_parsing=True).get_latex_nodes()[0]
+        return converter.nodelist_to_text(nodes)
+
+    return to_text
 
 
 _COMBINING = {'"': "\u0308", "'": "\u0301", "`": "\u0300", "^": "\u0302", "~": "\u0303", "=": "\u0304",
@@ -171,17 +194,17 @@ def decode_latex(value: str) -> str:
     """LaTeX accents, braces and dashes to Unicode: ``M{\\"u}ller -- 3--19`` → ``Müller – 3–19``."""
     if not _NEEDS_LATEX.search(value):
         return value
-    if "\\" not in value and "$" not in value and "~" not in value:
-        out = value.replace("{", "").replace("}", "")
-        return out.replace("---", "\u2014").replace("--", "\u2013")
+    if "\\" not in value and "$" not in value and "~" not in value:  # dashes first: ``-{}-`` is two hyphens
+        out = value.replace("---", "\u2014").replace("--", "\u2013")
+        return out.replace("{", "").replace("}", "")
     if "$" not in value and "~" not in value:
         # accents alone (most names): the same text pylatexenc gives, 100× faster
         out = _ACCENT.sub(_accent, value)
         if "\\" not in out and "~" not in out:
-            out = out.replace("{", "").replace("}", "")
-            return out.replace("---", "\u2014").replace("--", "\u2013").strip()
+            out = out.replace("---", "\u2014").replace("--", "\u2013")
+            return out.replace("{", "").replace("}", "").strip()
     try:
-        return _latex().latex_to_text(value).strip()
+        return _latex()(value).strip()
     except Exception:  # pylatexenc is lenient; keep the raw value rather than lose it
         return value
 

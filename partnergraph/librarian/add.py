@@ -6,18 +6,24 @@ May import: everything below ``partnergraph.librarian`` and the other librarian 
 
 from __future__ import annotations
 
+import datetime
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from ..files.bibtex import Source, parse_bibtex_text
 from .bibcheck import isbn_ok, issn_ok
-from .bibimport import keeps_own_key, key_for, read_import, status_fields
+from .bibimport import keeps_own_key, key_for, status_fields
 from .dedupe import DedupeIndex, normalise_doi, record_from_source
 from .edit import AddRow, Plan, apply, parse_sources, writing
+from .importers import read_import
 
 __all__ = [
     "add_entries",
 ]
+
+#: an imported key worth keeping as an alias: a citation key, not a URI or a Zotero item id
+_ALIAS = re.compile(r"[A-Za-z][A-Za-z0-9_:.+-]{0,80}")
 
 
 def add_entries(files: list[str | Path], data=None, *, dry_run: bool = False, lock_timeout: float = 30.0) -> Plan:
@@ -36,40 +42,47 @@ def add_entries(files: list[str | Path], data=None, *, dry_run: bool = False, lo
         texts: list[str] = []
         for imp in imports:
             for line, key, reason in imp.skipped:
-                plan.rows.append(AddRow(str(imp.path), line, "skipped", key, reason))
+                plan.rows.append(AddRow(str(imp.path), line, "skipped", key, reason, imp.unit))
         for i, (imp, e) in enumerate(pending):
             src = decoded.get(f"pgimport{i}x")
-            where = str(imp.path)
+            where, unit = str(imp.path), imp.unit
             if src is None:
                 plan.rows.append(AddRow(where, e.line, "skipped", e.key or "", "the entry does not convert to "
-                                        "valid BibTeX (unbalanced braces or a bad field?)"))
+                                        "valid BibTeX (unbalanced braces or a bad field?)", unit))
                 continue
             if not (src.title or src.authors or src.editors or src.get("doi") or src.get("isbn")):
                 plan.rows.append(AddRow(where, e.line, "skipped", e.key or "", "no title, author, DOI or ISBN: "
-                                        "nothing to identify the work by"))
+                                        "nothing to identify the work by", unit))
                 continue
             key = e.key if e.key and keeps_own_key(e.key, src, taken) else key_for(src, taken)
             rec = record_from_source(Source(key, src.entry_type, src.fields, 0, 0, src.authors, src.editors))
             found = index.matches(rec)
             dup = next((m for m in found if m.kind == "duplicate"), None)
             if dup is not None:
-                plan.rows.append(AddRow(where, e.line, "duplicate", dup.key_b, dup.reason))
+                plan.rows.append(AddRow(where, e.line, "duplicate", dup.key_b, dup.reason, unit))
                 continue
             details = []
+            alias: tuple[tuple[str, str], ...] = ()
             if e.key and e.key != key:
                 details.append(f"key {e.key} → {key} (pattern)")
+                if _ALIAS.fullmatch(e.key) and "ids" not in e.names():
+                    alias = (("ids", "{" + e.key + "}"),)  # the old key stays citable (biblatex, JabRef, BBT)
             details.extend(f"{m.reason.split(':')[0]} of {m.key_b}" for m in found if m.kind == "version")
             details.extend(f"may be the incomplete entry {k} (same name and year): check, then 'bib merge'"
                            for k in index.possible(rec))
             details.extend(e.notes)
-            details.extend(_identifier_problems(src))
-            extra = status_fields(e)
-            if extra and extra[0][1] == "{incomplete}":
-                details.append("incomplete: missing " + extra[1][1].strip("{}"))
+            bad = _identifier_problems(src)
+            if bad:  # written where bib lint does not reject it, and said so: nothing lost, nothing rejected
+                e = replace(e, fields=tuple((n + "unchecked" if n in bad else n, v) for n, v in e.fields))
+                details.extend(f"{why}: kept as {n}unchecked" for n, why in bad.items())
+            extra = alias + status_fields(e)
+            missing = dict(extra).get("missing")
+            if missing:
+                details.append("incomplete: missing " + missing.strip("{}"))
             texts.append(e.text(key, extra))
             taken.add(key.lower())
             index.add(rec)
-            plan.rows.append(AddRow(where, e.line, "added", key, "; ".join(details)))
+            plan.rows.append(AddRow(where, e.line, "added", key, "; ".join(details), unit))
         if texts:
             old = d.sources_bytes.decode("utf-8")
             sep = "" if old.endswith("\n") or not old else "\n"
@@ -78,12 +91,18 @@ def add_entries(files: list[str | Path], data=None, *, dry_run: bool = False, lo
     return plan
 
 
-def _identifier_problems(src: Source) -> list[str]:
-    """What ``bib lint`` would call an error in an imported entry's DOI/ISBN/ISSN (reported, not fatal)."""
-    out = []
+def _identifier_problems(src: Source) -> dict[str, str]:
+    """What ``bib lint`` would call an error in an imported entry's DOI/ISBN/ISSN/year: {field: problem}."""
+    out: dict[str, str] = {}
     if src.get("doi") and not re.fullmatch(r"10\.\d{4,9}/\S+", normalise_doi(src.get("doi"))):
-        out.append(f"check the DOI '{src.get('doi')}'")
-    out += [f"check the ISBN '{i.strip()}'" for i in re.split(r"[;,]\s*", src.get("isbn")) if i.strip()
-            and not isbn_ok(i)]
-    out += [f"check the ISSN '{i}'" for i in re.split(r"[;,\s]+", src.get("issn")) if i.strip() and not issn_ok(i)]
+        out["doi"] = f"check the DOI '{src.get('doi')}'"
+    isbns = [i.strip() for i in re.split(r"[;,]\s*|\s+(?=\d{9})", src.get("isbn")) if i.strip()]
+    if any(not isbn_ok(i) for i in isbns):
+        out["isbn"] = "check the ISBN '" + "', '".join(i for i in isbns if not isbn_ok(i)) + "'"
+    issns = [i for i in re.split(r"[;,\s]+", src.get("issn")) if i.strip()]
+    if any(not issn_ok(i) for i in issns):
+        out["issn"] = "check the ISSN '" + "', '".join(i for i in issns if not issn_ok(i)) + "'"
+    year = src.fields.get("year", "")
+    if year and not (re.fullmatch(r"\d{4}", year) and 1450 <= int(year) <= datetime.date.today().year + 1):
+        out["year"] = f"year '{year}' is not a plausible four-digit year"
     return out

@@ -13,7 +13,9 @@ Rules (in order):
 
 Guards: ``@misc`` vs ``@techreport`` (or ``@report``, ``@online``, ``@manual``) of one report still match;
 a preprint (``pubstate = {preprint}``, an arXiv/bioRxiv/medRxiv/SSRN DOI or venue) and a published version
-are reported as *versions*, not duplicates; different volumes or page ranges block a title match.
+are reported as *versions*, not duplicates; different volumes, issue numbers or page ranges block a title
+match; a short title (two significant words or fewer: "Editorial", "Front cover") matches only when the years and
+venues agree too. A short title is no obstacle when everything else is equal: ``{\\TeX}`` matches ``{\\TeX}``.
 
 Candidates are blocked first (by DOI, ISBN, family name + year, and the rarest title words), so a corpus of a
 few thousand entries is compared in well under a second rather than all pairs.
@@ -73,6 +75,8 @@ class Record:
     volume: str = ""
     pages: str = ""
     preprint: bool = False
+    number: str = ""
+    venue: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +130,8 @@ def record_from_fields(key: str, entry_type: str, fields: dict[str, str], surnam
                   frozenset(n for n in (normalise_name(s) for s in surnames) if n),
                   int(year_m.group(0)) if year_m else None, doi, isbns,
                   fields.get("volume", "").strip().lower(), re.sub(r"\D+", "-", fields.get("pages", "")).strip("-"),
-                  preprint)
+                  preprint, fields.get("number", fields.get("issue", "")).strip().lower(),
+                  normalise_title(fields.get("journal") or fields.get("journaltitle") or fields.get("booktitle", "")))
 
 
 def record_from_source(source) -> Record:
@@ -175,6 +180,10 @@ def compare(a: Record, b: Record) -> Match | None:
         return None
     if a.pages and b.pages and a.pages != b.pages:
         return None
+    if a.number and b.number and a.number != b.number:
+        return None  # recurring items ("Editorial", "Front cover") of different issues
+    if len(_title_tokens(a.title)) <= 2 and (a.year != b.year or (a.venue and b.venue and a.venue != b.venue)):
+        return None  # a short title alone identifies nothing: every other identifying field must agree
     score = _title_score(a.title, b.title)
     if score < threshold:
         return None

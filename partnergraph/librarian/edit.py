@@ -60,6 +60,12 @@ class AddRow:
     outcome: str
     key: str
     detail: str
+    unit: str = "line"  #: what ``line`` counts: ``line``, or ``item`` (a CSL-JSON file on one line)
+
+    @property
+    def where(self) -> str:
+        """``file:line``, or ``file item N`` where lines say nothing."""
+        return f"{self.file}:{self.line}" if self.unit == "line" else f"{self.file} {self.unit} {self.line}"
 
 
 @dataclass(frozen=True, slots=True)
