@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import sys
+from pathlib import Path
 
 import click
 
@@ -15,8 +16,15 @@ from ..librarian.add import add_entries
 from ..librarian.bibcheck import duplicates, lint, todo
 from ..librarian.keys import merge, rename_key
 from ..librarian.links import add_claim, link, unlink
+from ..core.errors import UnknownKeyError
+from ..files.atomic import write_atomic_bytes
+from ..files.bibtex import parse_bibtex
+from ..files.datadir import DataDir
+from ..outputs.bibexport import BIB_FORMATS, export_sources
+from ..outputs.filters import filtered_graph
 from ..outputs.formats import FORMATS, render
-from .common import default_format, emit, main
+from .common import data_options, default_format, emit, load_graph, main
+from .review import filter_options
 
 
 def _data_option(fn):
@@ -94,6 +102,43 @@ def bib_add(files, data, dry_run, lock_timeout, fmt):
         click.echo(render([{k: v for k, v in r.items() if k != "where"} for r in rows], f), nl=False)
     if dry_run and f == "table":
         click.echo(plan.diff(), nl=False)
+
+
+@bib.command("export")
+@click.argument("keys", nargs=-1)
+@click.option("--to", "to", type=click.Choice(BIB_FORMATS), required=True,
+              help="bibtex (the entries as sources.bib has them), biblatex, ris (Zotero, EndNote) or csljson.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), default=None,
+              help="Write to FILE (default: standard output).")
+@filter_options
+@data_options
+def bib_export(keys, to, output, sel, data, store):
+    """Export sources: the KEYS given, and the sources behind the claims the filters choose (the same
+    --kind/--dimension/--level/--source/--claim-set/--stance as 'map' and 'export'); all with neither.
+
+    \b
+    Example:
+      partnergraph bib export --claim-set wildridge-benefits --to ris -o benefits.ris
+    """
+    d = DataDir.open(data)
+    lib = parse_bibtex(d.sources_path)
+    lib.raise_first()
+    by_key = lib.by_key()
+    wanted: set[str] = set()
+    for k in keys:
+        if k not in by_key:
+            raise UnknownKeyError(d.sources_path, None, f"no source {k!r}", hint="check the key in sources.bib")
+        wanted.add(k)
+    if not sel.empty:
+        sub = filtered_graph(load_graph(data, store), sel)
+        wanted |= {n.split(":", 1)[1] for n, a in sub.nodes(data=True) if a.get("kind") == "source"}
+    chosen = [s for s in lib.sources if s.key in wanted] if (keys or not sel.empty) else list(lib.sources)
+    text = export_sources(chosen, to)
+    if output:
+        write_atomic_bytes(Path(output), text.encode("utf-8"))
+        click.echo(f"{len(chosen)} source(s) written to {output} ({to})", err=True)
+    else:
+        click.echo(text, nl=False)
 
 
 @bib.command("dedupe")
