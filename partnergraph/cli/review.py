@@ -109,16 +109,20 @@ def export(fmt, output, sel, data, store):
 @main.command()
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("report.md"),
               show_default=True, help="Write to FILE: report.md (Markdown) or report.html.")
+@click.option("--style", default="harvard", show_default=True, metavar="STYLE",
+              help="Citation style of the bibliography: harvard, apa, vancouver, chicago or FILE.csl.")
+@click.option("--locale", default=None, metavar="LANG",
+              help="CSL locale, e.g. en-GB, en-US (default: en-GB for harvard/vancouver, en-US otherwise).")
 @data_options
-def report(output, data, store):
+def report(output, style, locale, data, store):
     """Write the evidence report: a summary per claim kind and per quality cell, every claim with its
-    sources, and a bibliography in Harvard style (citeproc-py, "Cite Them Right").
+    sources, and a bibliography formatted by pandoc's citeproc (default: Cite Them Right Harvard).
 
     \b
     Examples:
       partnergraph report
-      partnergraph report -o report.html
+      partnergraph report -o report.html --style apa
     """
     g = load_graph(data, store)
-    path = write_report(g, output)
+    path = write_report(g, output, style, locale)
     click.echo(f"Wrote {path}", err=True)

@@ -78,8 +78,11 @@ def csl_item(s: Source) -> dict:
     if s.entry_type == "misc" and f.get("type", "").lower() == "act":
         ctype = "legislation"
     item: dict = {"id": s.key, "citation-key": s.key, "type": ctype}
+    if s.entry_type == "article" and not (f.get("volume") or f.get("number") or f.get("pages")):
+        ctype = item["type"] = "article-magazine"  # no volume, issue or pages: a magazine or newspaper piece
     if s.authors:
         item["author"] = _names(s.authors)
+
     if s.editors:
         item["editor"] = _names(s.editors)
     for bib, csl in (("translator", "translator"), ("bookauthor", "container-author")):
@@ -113,6 +116,11 @@ def csl_item(s: Source) -> dict:
         item["genre"] = "PhD thesis" if s.entry_type == "phdthesis" else "Master's thesis" if \
             s.entry_type == "mastersthesis" else "Thesis"
     issued = _date(f.get("date", "")) if f.get("date") else _date(s.year) if s.year else None
+    month = _MONTHS.index(f["month"][:3].lower()) + 1 if f.get("month", "")[:3].lower() in _MONTHS else 0
+    if issued and month and "date-parts" in issued and len(issued["date-parts"][0]) == 1:
+        issued["date-parts"][0].append(month)
+        if f.get("day", "").isdigit():
+            issued["date-parts"][0].append(int(f["day"]))
     if issued:
         item["issued"] = issued
     if f.get("urldate"):

@@ -1,9 +1,8 @@
 """The evidence report: a summary per claim kind and per quality cell, every claim with its sources, and a
 formatted bibliography — as Markdown or as a single HTML page.
 
-The bibliography is formatted by citeproc-py with the Harvard "Cite Them Right" CSL style it ships
-(``harvard-cite-them-right``); without citeproc-py a small built-in Harvard formatter gives the same shape
-(author, year, title, container, publisher, pages). Every text from the data is escaped for the output format.
+The bibliography is formatted by pandoc's citeproc with an official CSL style (default Cite Them Right
+Harvard, ``harvard-cite-them-right``; see :mod:`.citation`). Every text from the data is escaped for the output format.
 
 >>> import partnergraph as pg
 >>> text = report_text(pg.load(), "md")
@@ -15,7 +14,6 @@ from __future__ import annotations
 
 import html
 import re
-import warnings
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +22,7 @@ from ..core.errors import PartnergraphError
 from ..core.namespaces import CLAIM_KINDS
 from ..files.bibtex import parse_bibtex
 from ..questions.gaps import gaps
+from .citation import cite_item, format_items, style_path
 from .mapstyle import cell_words, is_contested, reference, source_name
 from .outfile import write_file
 
@@ -132,33 +131,20 @@ def _harvard(item: dict) -> str:
     return out.strip() + "."
 
 
-def bibliography(g, keys: list[str] | None = None) -> tuple[list[Reference], str]:
+def bibliography(g, keys: list[str] | None = None, style: str = "harvard",
+                 locale: str | None = None) -> tuple[list[Reference], str]:
     """Formatted references for ``keys`` (default: every source), sorted as the style sorts them, and the name
-    of the formatter used (``citeproc-py harvard-cite-them-right`` or ``built-in Harvard``)."""
+    of the formatter used (``pandoc citeproc, harvard-cite-them-right``): pandoc's citeproc with the CSL
+    ``style`` (see :data:`~.citation.STYLES`, or a ``.csl`` file)."""
     nxg = g.nx
     if keys is None:
         keys = sorted(d["key"] for _, d in nxg.nodes(data=True) if d["kind"] == "source")
     parsed = {}
     if g.data is not None:
         parsed = parse_bibtex(g.data.sources_path).by_key()
-    items = {k.lower(): _csl_item(parsed.get(k), nxg.nodes["source:" + k]) for k in keys}
-    by_lower = {k.lower(): k for k in keys}
-    try:
-        from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
-        from citeproc.source.json import CiteProcJSON
-    except ImportError:
-        refs = [Reference(by_lower[k], _harvard(it)) for k, it in items.items()]
-        return sorted(refs, key=lambda r: (r.text.lower(), r.key)), "built-in Harvard"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        style = CitationStylesStyle(CSL_STYLE, validate=False)
-        bib = CitationStylesBibliography(style, CiteProcJSON(list(items.values())), formatter.plain)
-        for k in items:
-            bib.register(Citation([CitationItem(k)]))
-        bib.sort()
-        texts = [str(x) for x in bib.bibliography()]
-    refs = [Reference(by_lower.get(k, k), " ".join(t.split())) for k, t in zip(bib.keys, texts, strict=True)]
-    return refs, f"citeproc-py {CSL_STYLE}"
+    items = [cite_item(parsed[k]) if k in parsed else _csl_item(None, nxg.nodes["source:" + k]) for k in keys]
+    refs = [Reference(r.key, r.text) for r in format_items(items, style, locale)]
+    return refs, f"pandoc citeproc, {style_path(style).stem}"
 
 
 def _names(nxg):
@@ -233,7 +219,7 @@ def _theme_rows(nxg, name) -> list[dict]:
     return rows
 
 
-def report_blocks(g) -> dict:
+def report_blocks(g, style: str = "harvard", locale: str | None = None) -> dict:
     """The report's content as plain data (what both templates show): no local path, no raw id."""
     nxg = g.nx
     name, ref_of = _names(nxg)
@@ -273,12 +259,12 @@ def report_blocks(g) -> dict:
                     if e["kind"] == "evidences" and nxg.nodes[u]["kind"] == "source"}
                    | {nxg.nodes[m]["key"] for m, _, k in nxg.edges(keys=True) if k == "pooled_in"}
                    | {k for d in claims.values() for k in d["derived_from"] if "source:" + k in nxg})
-    refs, style = bibliography(g, cited)
+    refs, formatter = bibliography(g, cited, style, locale)
     titled = [r for r in refs if nxg.nodes["source:" + r.key].get("title")]
     untitled = sorted((r for r in refs if not nxg.nodes["source:" + r.key].get("title")),
                       key=lambda r: name("source:" + r.key).lower())
     n_links = sum(k["direct_links"] + k["pooled_links"] for k in per_kind)
-    return {"per_kind": per_kind, "cells": cells, "refs": titled, "style": style,
+    return {"per_kind": per_kind, "cells": cells, "refs": titled, "style": formatter,
             "untitled": [{"key": r.key, "name": name("source:" + r.key), "ref": ref_of("source:" + r.key)}
                          for r in untitled],
             "n_refs": len(refs), "contested": _contested_rows(nxg, claims, name), "themes": _theme_rows(nxg, name),
@@ -307,15 +293,15 @@ def render_html(b: dict) -> str:
     return _env().get_template("report.html").render(b=b)
 
 
-def report_text(g, fmt: str = "md") -> str:
-    """The report of ``g`` as ``md`` or ``html`` text."""
+def report_text(g, fmt: str = "md", style: str = "harvard", locale: str | None = None) -> str:
+    """The report of ``g`` as ``md`` or ``html`` text, its bibliography in the CSL ``style``."""
     if fmt not in FORMATS:
         raise PartnergraphError(f"unknown report format '{fmt}'", hint="write report.md or report.html")
-    b = report_blocks(g)
+    b = report_blocks(g, style, locale)
     return render_markdown(b) if fmt == "md" else render_html(b)
 
 
-def write_report(g, output: str | Path = "report.md") -> Path:
+def write_report(g, output: str | Path = "report.md", style: str = "harvard", locale: str | None = None) -> Path:
     """Write the report to ``output``; the suffix (``.md`` or ``.html``) chooses the format."""
     path = Path(output)
     suffix = path.suffix.lower().lstrip(".")
@@ -323,5 +309,5 @@ def write_report(g, output: str | Path = "report.md") -> Path:
     if fmt is None:
         raise PartnergraphError(f"cannot tell the report format from '{path.name}'",
                                 hint="name the file report.md (Markdown) or report.html")
-    write_file(path, report_text(g, fmt).encode("utf-8"))
+    write_file(path, report_text(g, fmt, style, locale).encode("utf-8"))
     return path
