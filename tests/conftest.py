@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -56,15 +57,50 @@ def data_copy(tmp_path) -> Path:
     return dest
 
 
-def execute_notebook(path: Path):
-    """Run a notebook top to bottom in a ``python3`` kernel with the repository as its working directory."""
-    import nbclient
+def _notebooks_script():
+    """scripts/notebooks.py as a module (it runs and tidies the notebooks; the tests use the same code)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("notebooks_script", ROOT / "scripts" / "notebooks.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def execute_notebook(path: Path, cwd: Path | None = None):
+    """Run a notebook top to bottom in a fresh ``python3`` kernel started in an empty temporary folder (not the
+    repository, not notebooks/: the notebooks must find the bundled data through the package), tidied as
+    scripts/notebooks.py writes it."""
+    return _notebooks_script().execute(path, cwd)
+
+
+def assert_notebook_current(path: Path, executed) -> None:
+    """The outputs committed in ``path`` are those of a fresh run, up to what legitimately varies (temporary
+    folder names, memory addresses, timings, a PNG's bytes: scripts/notebooks.py ``VARIES`` and ``comparable``)."""
     import nbformat
 
-    nb = nbformat.read(path, as_version=4)
-    nbclient.NotebookClient(nb, kernel_name="python3", timeout=300,
-                            resources={"metadata": {"path": str(ROOT)}}).execute()
-    return nb
+    script = _notebooks_script()
+    committed = nbformat.read(path, as_version=4)
+    assert [c.source for c in committed.cells] == [c.source for c in executed.cells]
+    assert script.comparable(committed) == script.comparable(executed), (
+        f"{path.name}: the committed outputs are stale; run python scripts/notebooks.py")
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    code = [c for c in raw["cells"] if c["cell_type"] == "code"]
+    assert [c["execution_count"] for c in code] == list(range(1, len(code) + 1))
+    assert not any("execution" in c["metadata"] for c in raw["cells"]), "execution timings are not committed"
+    assert raw["metadata"]["language_info"] == {"name": "python"} and raw["metadata"]["kernelspec"]["name"] == "python3"
+
+
+def notebook_problems(nb) -> list[str]:
+    """Errors and anything written to stderr (warnings included) by a run."""
+    found = []
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            if o["output_type"] == "error":
+                found.append(f"{o['ename']}: {o['evalue']}")
+            elif o["output_type"] == "stream" and o["name"] == "stderr":
+                found.append(o["text"])
+    return found
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

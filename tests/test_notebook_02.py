@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import ROOT, execute_notebook
+from conftest import ROOT, assert_notebook_current, execute_notebook, notebook_problems
 
 from partnergraph.outputs.filters import Selection, filtered_graph
 from partnergraph.outputs.maps import MAP_KINDS
@@ -31,10 +31,15 @@ def outputs(nb, kind: str) -> list[str]:
     return found
 
 
-def test_committed_notebook_has_cleared_outputs():
-    nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
-    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
-    assert code and all(not c["outputs"] and c["execution_count"] is None for c in code)
+def test_committed_notebook_carries_current_outputs(executed):
+    nb = executed
+    code = [c for c in json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"]
+    assert any(c["outputs"] for c in code), "committed with its outputs (scripts/notebooks.py)"
+    assert_notebook_current(NOTEBOOK, nb)
+
+
+def test_notebook_writes_nothing_to_stderr(executed):
+    assert notebook_problems(executed) == []
 
 
 def test_notebook_runs_without_errors(executed):
