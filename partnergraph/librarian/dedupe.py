@@ -213,16 +213,22 @@ class DedupeIndex:
     #: a title word shared by more entries than this says nothing about identity and is not used for blocking
     #: (frequent-token filtering); near-identical titles still meet through their word fingerprint
     WORD_CAP = 64
+    #: a family name (and year) shared by more entries than this is blocked further by title word
+    NAME_CAP = 64
 
     def __init__(self, records: list[Record] | None = None):
         self.records: dict[str, Record] = {}
         self._doi: dict[str, list[str]] = defaultdict(list)
         self._isbn: dict[str, list[str]] = defaultdict(list)
         self._name_year: dict[tuple[str, int], list[str]] = defaultdict(list)
-        self._name_any: dict[str, list[str]] = defaultdict(list)
         self._name_no_year: dict[str, list[str]] = defaultdict(list)
         self._word: dict[str, list[str]] = defaultdict(list)
         self._fingerprint: dict[str, list[str]] = defaultdict(list)
+        # a name (and year) shared by more than NAME_CAP entries ("Department of Health", 2009) is blocked
+        # further by title word: the same keys again, under (name, year, word) — "" for an untitled entry
+        self._name_year_word: dict[tuple[str, int, str], list[str]] = defaultdict(list)
+        self._years: dict[str, set[int]] = defaultdict(set)
+        self._name_no_year_word: dict[tuple[str, str], list[str]] = defaultdict(list)
         self._df: Counter = Counter()
         records = list(records or ())
         for r in records:
@@ -242,26 +248,59 @@ class DedupeIndex:
             self._doi[r.doi].append(r.key)
         for i in r.isbns:
             self._isbn[i].append(r.key)
+        rare = self._rare(r)
         for s in r.surnames:
-            self._name_any[s].append(r.key)
+            for w in rare or [""]:
+                if r.year is not None:
+                    self._name_year_word[(s, r.year, w)].append(r.key)
+                else:
+                    self._name_no_year_word[(s, w)].append(r.key)
             if r.year is not None:
                 self._name_year[(s, r.year)].append(r.key)
+                self._years[s].add(r.year)
             else:
                 self._name_no_year[s].append(r.key)
-        for t in self._rare(r):
+        for t in rare:
             self._word[t].append(r.key)
         if r.title:
             self._fingerprint[_fingerprint(r.title)].append(r.key)
 
     def _by_name_year(self, r: Record, out: set[str]) -> None:
-        """Entries sharing a family name with ``r`` and a year within one — or with no year on either side."""
+        """Entries sharing a family name with ``r`` and a year within one — or with no year on either side.
+
+        Where either side's group is crowded (over :attr:`NAME_CAP`: "Department of Health", 2009), only the
+        entries that also share one of the rarest title words (or are both untitled), in word groups not crowded
+        on either side. The rule is symmetric (``k`` is a candidate of ``r`` exactly when ``r`` is one of
+        ``k``), so a whole-file scan needs to compare each pair from one side only."""
+        words = self._rare(r) or [""]  # as r is registered: symmetric
+
+        def group(own: list[str], other: list[str], own_word, other_word) -> None:
+            if len(own) <= self.NAME_CAP and len(other) <= self.NAME_CAP:
+                out.update(other)
+                return
+            for w in words:
+                sub = other_word(w)
+                if sub and len(sub) <= self.NAME_CAP and len(own_word(w)) <= self.NAME_CAP:
+                    out.update(sub)
+
         for s in r.surnames:
-            if r.year is None:
-                out.update(self._name_any.get(s, ()))
+            if r.year is None:  # r sits in (s, no year); it meets every entry of s
+                own_noyear = self._name_no_year.get(s, [])
+                for y in sorted(self._years.get(s, ())):
+                    group(own_noyear, self._name_year.get((s, y), []),
+                          lambda w, s=s: self._name_no_year_word.get((s, w), ()),
+                          lambda w, s=s, y=y: self._name_year_word.get((s, y, w), ()))
+                group(own_noyear, own_noyear, lambda w, s=s: self._name_no_year_word.get((s, w), ()),
+                      lambda w, s=s: self._name_no_year_word.get((s, w), ()))
                 continue
+            own = self._name_year.get((s, r.year), [])
             for y in (r.year - 1, r.year, r.year + 1):
-                out.update(self._name_year.get((s, y), ()))
-            out.update(self._name_no_year.get(s, ()))
+                group(own, self._name_year.get((s, y), []),
+                      lambda w, s=s, y=r.year: self._name_year_word.get((s, y, w), ()),
+                      lambda w, s=s, y=y: self._name_year_word.get((s, y, w), ()))
+            group(own, self._name_no_year.get(s, []),
+                  lambda w, s=s, y=r.year: self._name_year_word.get((s, y, w), ()),
+                  lambda w, s=s: self._name_no_year_word.get((s, w), ()))
 
     def candidates(self, r: Record) -> set[str]:
         out: set[str] = set()
@@ -304,19 +343,18 @@ class DedupeIndex:
 
 
 def find_duplicates(records: list[Record], *, include_versions: bool = True) -> list[Match]:
-    """Every candidate pair in ``records`` (each pair once, in file order of the first key), best first."""
+    """Every candidate pair in ``records`` (each pair once, in file order of the first key), best first.
+
+    Blocking is symmetric for a fixed index, so each pair is compared once, from its first entry: no set of
+    candidate pairs is kept."""
     order = {r.key: i for i, r in enumerate(records)}
     index = DedupeIndex(records)
-    seen: set[tuple[str, str]] = set()
     out: list[Match] = []
     for r in records:
         for k in index.candidates(r):
-            pair = (r.key, k) if order[r.key] < order[k] else (k, r.key)
-            if pair in seen:
-                continue
-            seen.add(pair)
-            m = compare(index.records[pair[0]], index.records[pair[1]])
-            if m is not None and (include_versions or m.kind == "duplicate"):
-                out.append(m)
+            if order[k] > order[r.key]:
+                m = compare(r, index.records[k])
+                if m is not None and (include_versions or m.kind == "duplicate"):
+                    out.append(m)
     out.sort(key=lambda m: (m.kind != "duplicate", -m.score, order[m.key_a], order[m.key_b]))
     return out
