@@ -6,6 +6,7 @@ writer up to ``--lock-timeout`` seconds (``PARTNERGRAPH_LOCK_TIMEOUT``).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import html
 import sys
@@ -56,6 +57,21 @@ def _format_option(fn):
                         help="Output format (default: table on a terminal, json when piped).")(fn)
 
 
+#: fewer entries than this are checked without a progress bar
+PROGRESS_MIN = 300
+
+
+def progress_bar(label: str, stream=None):
+    """A ``progress`` for long loops: click's progress bar on stderr over PROGRESS_MIN items, when stderr is
+    a terminal; otherwise (a pipe, a file, a test) nothing is drawn."""
+    def make(items):
+        out = stream or sys.stderr
+        if len(items) < PROGRESS_MIN or not out.isatty():
+            return contextlib.nullcontext(items)
+        return click.progressbar(items, label=label, file=out, show_pos=True)
+    return make
+
+
 def _finish(plan, dry_run: bool) -> None:
     """Print what a write did (or, with --dry-run, the diff it would apply)."""
     for r in plan.rows:
@@ -88,7 +104,8 @@ def bib_add(files, data, dry_run, lock_timeout, fmt):
     Example:
       partnergraph bib add zotero-export.bib jabref.bib refs.ris items.json --dry-run
     """
-    plan = add_entries(list(files), data, dry_run=dry_run, lock_timeout=lock_timeout)
+    plan = add_entries(list(files), data, dry_run=dry_run, lock_timeout=lock_timeout,
+                       progress=progress_bar("Checking entries"))
     f = default_format(fmt)
     rows = [{"file": r.file, r.unit: r.line, "outcome": r.outcome, "key": r.key, "detail": r.detail,
              "where": r.where} for r in plan.rows]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
 
@@ -26,9 +27,11 @@ __all__ = [
 _ALIAS = re.compile(r"[A-Za-z][A-Za-z0-9_:.+-]{0,80}")
 
 
-def add_entries(files: list[str | Path], data=None, *, dry_run: bool = False, lock_timeout: float = 30.0) -> Plan:
+def add_entries(files: list[str | Path], data=None, *, dry_run: bool = False, lock_timeout: float = 30.0,
+                progress=None) -> Plan:
     """Import .bib/.ris/CSL-JSON files into ``sources.bib``: new entries are appended at the end, every
-    existing byte stays as it was. Each imported entry gets one :class:`AddRow`."""
+    existing byte stays as it was. Each imported entry gets one :class:`AddRow`. ``progress``, when given, is
+    called with the list of entries to check and returns a context manager yielding them (``click.progressbar``)."""
     imports = [read_import(f) for f in files]  # read (and fail on unreadable files) before locking
     with writing(data, dry_run=dry_run, lock_timeout=lock_timeout) as d:
         sources = parse_sources(d)
@@ -43,46 +46,47 @@ def add_entries(files: list[str | Path], data=None, *, dry_run: bool = False, lo
         for imp in imports:
             for line, key, reason in imp.skipped:
                 plan.rows.append(AddRow(str(imp.path), line, "skipped", key, reason, imp.unit))
-        for i, (imp, e) in enumerate(pending):
-            src = decoded.get(f"pgimport{i}x")
-            where, unit = str(imp.path), imp.unit
-            if src is None:
-                plan.rows.append(AddRow(where, e.line, "skipped", e.key or "", "the entry does not convert to "
-                                        "valid BibTeX (unbalanced braces or a bad field?)", unit))
-                continue
-            if not (src.title or src.authors or src.editors or src.get("doi") or src.get("isbn")):
-                plan.rows.append(AddRow(where, e.line, "skipped", e.key or "", "no title, author, DOI or ISBN: "
-                                        "nothing to identify the work by", unit))
-                continue
-            key = e.key if e.key and keeps_own_key(e.key, src, taken) else key_for(src, taken)
-            rec = record_from_source(Source(key, src.entry_type, src.fields, 0, 0, src.authors, src.editors))
-            found = index.matches(rec)
-            dup = next((m for m in found if m.kind == "duplicate"), None)
-            if dup is not None:
-                plan.rows.append(AddRow(where, e.line, "duplicate", dup.key_b, dup.reason, unit))
-                continue
-            details = []
-            alias: tuple[tuple[str, str], ...] = ()
-            if e.key and e.key != key:
-                details.append(f"key {e.key} → {key} (pattern)")
-                if _ALIAS.fullmatch(e.key) and "ids" not in e.names():
-                    alias = (("ids", "{" + e.key + "}"),)  # the old key stays citable (biblatex, JabRef, BBT)
-            details.extend(f"{m.reason.split(':')[0]} of {m.key_b}" for m in found if m.kind == "version")
-            details.extend(f"may be the incomplete entry {k} (same name and year): check, then 'bib merge'"
-                           for k in index.possible(rec))
-            details.extend(e.notes)
-            bad = _identifier_problems(src)
-            if bad:  # written where bib lint does not reject it, and said so: nothing lost, nothing rejected
-                e = replace(e, fields=tuple((n + "unchecked" if n in bad else n, v) for n, v in e.fields))
-                details.extend(f"{why}: kept as {n}unchecked" for n, why in bad.items())
-            extra = alias + status_fields(e)
-            missing = dict(extra).get("missing")
-            if missing:
-                details.append("incomplete: missing " + missing.strip("{}"))
-            texts.append(e.text(key, extra))
-            taken.add(key.lower())
-            index.add(rec)
-            plan.rows.append(AddRow(where, e.line, "added", key, "; ".join(details), unit))
+        with progress(pending) if progress else nullcontext(pending) as checked:
+            for i, (imp, e) in enumerate(checked):
+                src = decoded.get(f"pgimport{i}x")
+                where, unit = str(imp.path), imp.unit
+                if src is None:
+                    plan.rows.append(AddRow(where, e.line, "skipped", e.key or "", "the entry does not convert to "
+                                            "valid BibTeX (unbalanced braces or a bad field?)", unit))
+                    continue
+                if not (src.title or src.authors or src.editors or src.get("doi") or src.get("isbn")):
+                    plan.rows.append(AddRow(where, e.line, "skipped", e.key or "", "no title, author, DOI or ISBN: "
+                                            "nothing to identify the work by", unit))
+                    continue
+                key = e.key if e.key and keeps_own_key(e.key, src, taken) else key_for(src, taken)
+                rec = record_from_source(Source(key, src.entry_type, src.fields, 0, 0, src.authors, src.editors))
+                found = index.matches(rec)
+                dup = next((m for m in found if m.kind == "duplicate"), None)
+                if dup is not None:
+                    plan.rows.append(AddRow(where, e.line, "duplicate", dup.key_b, dup.reason, unit))
+                    continue
+                details = []
+                alias: tuple[tuple[str, str], ...] = ()
+                if e.key and e.key != key:
+                    details.append(f"key {e.key} → {key} (pattern)")
+                    if _ALIAS.fullmatch(e.key) and "ids" not in e.names():
+                        alias = (("ids", "{" + e.key + "}"),)  # the old key stays citable (biblatex, JabRef, BBT)
+                details.extend(f"{m.reason.split(':')[0]} of {m.key_b}" for m in found if m.kind == "version")
+                details.extend(f"may be the incomplete entry {k} (same name and year): check, then 'bib merge'"
+                               for k in index.possible(rec))
+                details.extend(e.notes)
+                bad = _identifier_problems(src)
+                if bad:  # written where bib lint does not reject it, and said so: nothing lost, nothing rejected
+                    e = replace(e, fields=tuple((n + "unchecked" if n in bad else n, v) for n, v in e.fields))
+                    details.extend(f"{why}: kept as {n}unchecked" for n, why in bad.items())
+                extra = alias + status_fields(e)
+                missing = dict(extra).get("missing")
+                if missing:
+                    details.append("incomplete: missing " + missing.strip("{}"))
+                texts.append(e.text(key, extra))
+                taken.add(key.lower())
+                index.add(rec)
+                plan.rows.append(AddRow(where, e.line, "added", key, "; ".join(details), unit))
         if texts:
             old = d.sources_bytes.decode("utf-8")
             sep = "" if old.endswith("\n") or not old else "\n"
