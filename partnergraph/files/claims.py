@@ -6,6 +6,8 @@ May import: ``partnergraph.core`` and the other ``partnergraph.files`` modules (
 
 from __future__ import annotations
 
+import contextlib
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +19,7 @@ __all__ = [
     "XSD_STRING",
     "Claims",
     "load_claims",
+    "quiet_rdflib",
 ]
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -29,9 +32,13 @@ class Claims:
     header: str
     graph: Any  # rdflib.Graph
     body: str = ""
+    newline: str = "\n"  # the file's line ends: a CRLF file is written back CRLF
 
     def dump(self) -> bytes:
-        return (self.header + serialize(self.graph)).encode("utf-8")
+        text = self.header.replace("\r\n", "\n") + serialize(self.graph)
+        if self.newline != "\n":
+            text = text.replace("\n", self.newline)
+        return text.encode("utf-8")
 
     def churn(self, new: bytes) -> int:
         """How many lines of the old body the new file no longer has (an edit touches a few; a file that was
@@ -62,8 +69,23 @@ def load_claims(d) -> Claims:
         if t.language:
             return rdflib.Literal(t.value, lang=t.language)
         dt = t.datatype.value
-        return rdflib.Literal(t.value, datatype=None if dt == XSD_STRING else rdflib.URIRef(dt))
+        # normalize=False: the lexical form stays as written ("007", "1E10"); rdflib would rewrite it
+        return rdflib.Literal(t.value, datatype=None if dt == XSD_STRING else rdflib.URIRef(dt), normalize=False)
 
-    for t in triples:
-        g.add((term(t.subject), term(t.predicate), term(t.object)))
-    return Claims(header, g, body)
+    with quiet_rdflib():
+        for t in triples:
+            g.add((term(t.subject), term(t.predicate), term(t.object)))
+    return Claims(header, g, body, "\r\n" if text.count("\r\n") * 2 > text.count("\n") else "\n")
+
+
+@contextlib.contextmanager
+def quiet_rdflib():
+    """rdflib logs a traceback for every literal whose lexical form it cannot convert (``"abc"^^xsd:integer``);
+    the text is kept as written and the rules of the data say whether it is acceptable, so stay quiet."""
+    log = logging.getLogger("rdflib.term")
+    level = log.level
+    log.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        log.setLevel(level)

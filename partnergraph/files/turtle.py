@@ -1,7 +1,8 @@
 """Sorted, stable Turtle: the same triples always give the same bytes (diffable ``claims.ttl``).
 
 Subjects are sorted by IRI; ``rdf:type`` then ``rdfs:label`` come first, other predicates sorted by their
-prefixed name; objects sorted; blank nodes used once are written inline (``[ … ]``), nested as needed.
+prefixed name; objects sorted; blank nodes used once are written inline (``[ … ]``, to a depth of 8, deeper ones as labelled
+blocks of their own), RDF lists as collections (``( … )``); every triple is written, whatever the shape.
 
 >>> import rdflib
 >>> ttl = '<https://w3id.org/partnergraph/id/claim/b> a <https://w3id.org/partnergraph/ns#Benefit> .'
@@ -13,7 +14,6 @@ claim:b a pg:Benefit .
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from ..core.namespaces import PGID, PREFIXES, RDF, RDFS, XSD
 
@@ -63,29 +63,76 @@ def _literal(lit) -> str:
     return out
 
 
+_MAX_INLINE_DEPTH = 8  # deeper single-use blank nodes are written as labelled blocks of their own
+_PLACEHOLDER = "\x00"  # marks a blank-node label in the text until labels are numbered in order of appearance
+
+
 def serialize(graph) -> str:
-    """Serialise an rdflib graph as sorted, stable Turtle with the project prefixes."""
+    """Serialise an rdflib graph as sorted, stable Turtle with the project prefixes.
+
+    Every triple is written, whatever the shape: a blank node used once is written inline (``[ … ]``) up to a
+    depth of 8 and as a labelled block of its own below that; a well-formed RDF list as a collection
+    (``( … )``); a blank node used twice, or in a cycle, with a label ``_:bN`` and a block of its own. Labels are
+    numbered in the order they appear in the text.
+    """
     import rdflib
 
-    bnode_refs: dict = {}
+    rdf_first, rdf_rest, rdf_nil = rdflib.RDF.first, rdflib.RDF.rest, rdflib.RDF.nil
+    refs: dict = {}
     for _, _, o in graph:
         if isinstance(o, rdflib.BNode):
-            bnode_refs[o] = bnode_refs.get(o, 0) + 1
-    inline = {b for b, n in bnode_refs.items() if n == 1}
-    # a blank node in a cycle, or used as subject only, is written with a label
-    used = set()
-    for s, _, _ in graph:
-        if isinstance(s, rdflib.BNode):
-            used.add(s)
+            refs[o] = refs.get(o, 0) + 1
+    subjects = set(graph.subjects())
+    written: set = set()  # blank nodes whose triples are in the text (inline or as a block)
+    queued: list = []  # labelled blank nodes still to be written as blocks
+    queued_set: set = set()
+    names: dict = {}  # blank node → placeholder id
 
-    def term(t, depth: int) -> str:
+    def label(b) -> str:
+        if b not in names:
+            names[b] = len(names)
+        return f"_:{_PLACEHOLDER}{names[b]}{_PLACEHOLDER}"
+
+    def defer(b) -> str:
+        if b not in written and b not in queued_set and b in subjects:
+            queued.append(b)
+            queued_set.add(b)
+        return label(b)
+
+    def list_items(head) -> list | None:
+        """The items of the well-formed RDF list starting at ``head`` (each node only rdf:first and rdf:rest,
+        used once, no cycle, ending in rdf:nil), or ``None``."""
+        items, node, seen = [], head, set()
+        while node != rdf_nil:
+            if not isinstance(node, rdflib.BNode) or node in seen or node in written or refs.get(node, 0) != 1:
+                return None
+            preds = list(graph.predicate_objects(node))
+            if len(preds) != 2 or {p for p, _ in preds} != {rdf_first, rdf_rest}:
+                return None
+            seen.add(node)
+            items.append(next(o for p, o in preds if p == rdf_first))
+            node = next(o for p, o in preds if p == rdf_rest)
+        return items if items else None
+
+    def term(t, depth: int, stack: tuple) -> str:
         if isinstance(t, rdflib.URIRef):
             return _iri(str(t))
         if isinstance(t, rdflib.Literal):
             return _literal(t)
-        if t in inline and depth < 8:
-            return body(t, depth + 1, inline_node=True)
-        return "_:" + _bnode_label(t)
+        if refs.get(t, 0) != 1 or t in written or t in stack or depth >= _MAX_INLINE_DEPTH:
+            return defer(t)
+        if t not in subjects:
+            written.add(t)
+            return "[]"
+        items = list_items(t)
+        if items is not None:
+            node = t
+            while node != rdf_nil:
+                written.add(node)
+                node = graph.value(node, rdf_rest)
+            return "( " + " ".join(term(i, depth + 1, (*stack, t)) for i in items) + " )"
+        written.add(t)
+        return body(t, depth + 1, (*stack, t), inline_node=True)
 
     def pred_key(p) -> tuple:
         ps = str(p)
@@ -95,22 +142,12 @@ def serialize(graph) -> str:
             return (1, "")
         return (2, _iri(ps))
 
-    def obj_key(o, depth):
-        return term(o, depth)
-
-    labels: dict = {}
-
-    def _bnode_label(b) -> str:
-        if b not in labels:
-            labels[b] = f"b{len(labels)}"
-        return labels[b]
-
-    def body(s, depth: int, inline_node: bool = False) -> Any:  # the node as text, or (top level) its parts
+    def body(s, depth: int, stack: tuple, inline_node: bool = False):
         preds = sorted(set(graph.predicates(s, None)), key=pred_key)
         indent = "    " * (depth + 1)
         parts = []
         for p in preds:
-            objs = sorted(term(o, depth) for o in graph.objects(s, p))
+            objs = sorted((term(o, depth, stack) for o in graph.objects(s, p)), key=_sort_key)
             pstr = "a" if str(p) == RDF + "type" else _iri(str(p))
             parts.append(f"{pstr} " + ", ".join(objs))
         if inline_node:
@@ -119,26 +156,58 @@ def serialize(graph) -> str:
             return "[\n" + (" ;\n").join(indent + x for x in parts) + "\n" + "    " * depth + "]"
         return parts
 
-    subjects = set(graph.subjects())
-    named = sorted((s for s in subjects if isinstance(s, rdflib.URIRef)), key=str)
-    loose = sorted((s for s in subjects if isinstance(s, rdflib.BNode) and s not in inline), key=str)
+    def block(head: str, parts: list[str]) -> list[str]:
+        if len(parts) == 1:
+            return [f"{head} {parts[0]} .", ""]
+        lines = [f"{head} {parts[0]} ;"]
+        lines += [f"    {x} ;" for x in parts[1:-1]]
+        return lines + [f"    {parts[-1]} .", ""]
+
     out = [f"@prefix {p}: <{PREFIXES[p]}> ." for p in PREFIX_ORDER if p in PREFIXES]
     out.append("")
-    for s in named + loose:
-        parts = body(s, 0)
-        head = term(s, 0) if isinstance(s, rdflib.URIRef) else "_:" + _bnode_label(s)
-        if len(parts) == 1:
-            out.append(f"{head} {parts[0]} .")
-        else:
-            out.append(f"{head} {parts[0]} ;")
-            for x in parts[1:-1]:
-                out.append(f"    {x} ;")
-            out.append(f"    {parts[-1]} .")
-        out.append("")
-    return "\n".join(out).rstrip("\n") + "\n"
+
+    def drain() -> None:
+        while queued:
+            b = queued.pop(0)
+            if b in written:
+                continue
+            written.add(b)
+            out.extend(block(label(b), body(b, 0, (b,))))
+
+    for s in sorted((s for s in subjects if isinstance(s, rdflib.URIRef)), key=str):
+        out.extend(block(_iri(str(s)), body(s, 0, ())))
+        drain()
+    # blank nodes no single reference reaches: subjects only, shared ones, and cycles of single-use nodes
+    rest = [b for b in subjects if isinstance(b, rdflib.BNode) and b not in written]
+    rest.sort(key=lambda b: (refs.get(b, 0) == 1, _shape(graph, b)))
+    for b in rest:
+        if b not in written:
+            defer(b)
+            drain()
+    return _number_labels("\n".join(out).rstrip("\n") + "\n")
 
 
-# ---------------------------------------------------------------- claims.ttl as a graph
+def _sort_key(text: str) -> str:
+    return re.sub(_PLACEHOLDER + r"\d+" + _PLACEHOLDER, "", text)
+
+
+def _shape(graph, b) -> str:
+    """A blank node's own triples as text, blank nodes masked: an order for nodes nothing else places."""
+    import rdflib
+
+    return "\n".join(sorted(f"{p} {'_' if isinstance(o, rdflib.BNode) else o.n3()}"
+                            for p, o in graph.predicate_objects(b)))
+
+
+def _number_labels(text: str) -> str:
+    numbers: dict[str, str] = {}
+
+    def repl(m: re.Match) -> str:
+        return numbers.setdefault(m.group(1), f"b{len(numbers)}")
+
+    return re.sub(_PLACEHOLDER + r"(\d+)" + _PLACEHOLDER, repl, text)
+
+
 def split_header(text: str) -> tuple[str, str]:
     """The leading comment (and blank) lines of a Turtle file, and the rest."""
     lines = text.splitlines(keepends=True)
