@@ -404,7 +404,7 @@ def _well_formed(fmt: str, paths: list[Path]) -> None:
 _EXPORT_WITH = """
 import sys
 import partnergraph as pg
-import partnergraph.exports as exports
+import partnergraph.outputs.exports as exports
 fmt, ch, out = sys.argv[1], chr(int(sys.argv[2])), sys.argv[3]
 g = pg.load()
 name = next(n for n, d in g.nx.nodes(data=True) if d["kind"] == "claim")
@@ -574,9 +574,11 @@ def hostile(data_copy) -> Path:
     """Claim labels, a locator and a source title that a spreadsheet would evaluate."""
     ttl = data_copy / "claims.ttl"
     text = ttl.read_text(encoding="utf-8")
-    for p in PAYLOADS:
-        text = text.replace('rdfs:label "', 'rdfs:label "' + p.replace("\\", "\\\\").replace('"', '\\"')
-                            .replace("\t", "\\t").replace("\r", "\\r") + " ", 1)
+    parts = text.split('rdfs:label "')
+    for i, p in enumerate(PAYLOADS, 1):  # one payload at the start of each of the first labels
+        parts[i] = p.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t").replace("\r", "\\r") \
+            + " " + parts[i]
+    text = 'rdfs:label "'.join(parts)
     text = text.replace('pg:locator "', 'pg:locator "=1+2 ', 3)
     ttl.write_text(text, encoding="utf-8")
     bib = data_copy / "sources.bib"
@@ -610,8 +612,9 @@ def test_every_csv_listing_neutralises_formulas(hostile, args):
 
 def test_listings_that_show_hostile_text_prefix_a_quote(hostile):
     r = run("sparql", "SELECT ?l WHERE { ?c rdfs:label ?l }", "--format", "csv", "--data", hostile)
-    assert assert_no_formula(r.stdout) >= len(PAYLOADS)
-    assert "'=HYPERLINK(" in r.stdout
+    # a leading carriage return is shown as U+FFFD (no control character reaches a listing): no formula either
+    assert assert_no_formula(r.stdout) >= len(PAYLOADS) - 1
+    assert "'=HYPERLINK(" in r.stdout and "\ufffd=1+1" in r.stdout
     # JSON keeps the text exactly as it is in the data
     j = run("sparql", "SELECT ?l WHERE { ?c rdfs:label ?l }", "--format", "json", "--data", hostile)
     assert any(row["l"].startswith("=HYPERLINK(") for row in json.loads(j.stdout))

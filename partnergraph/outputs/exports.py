@@ -25,7 +25,6 @@ True
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
@@ -38,6 +37,7 @@ from ..files.turtle import serialize
 from ..graph.build import node_iri
 from ..store.embedded import GRAPH_ONTOLOGY
 from .filters import Selection, filtered_graph
+from .formats import csv_text
 from .maps import map_spec
 from .outfile import write_file
 
@@ -248,12 +248,7 @@ def csv_paths(output: str | Path) -> tuple[Path, Path]:
 
 
 def _csv_bytes(header: list[str], rows) -> bytes:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(header)
-    for r in rows:
-        w.writerow(["" if r.get(h) is None else r.get(h) for h in header])
-    return buf.getvalue().encode("utf-8")
+    return csv_text(header, ([r.get(h) for h in header] for r in rows)).encode("utf-8")
 
 
 def write_csv(g, path: str | Path, sel: Selection | None = None) -> list[Path]:

@@ -18,7 +18,9 @@ from typing import Any
 
 __all__ = [
     "FORMATS",
+    "FORMULA_START",
     "as_dict",
+    "csv_text",
     "render",
 ]
 
@@ -63,6 +65,34 @@ def _cell(value: Any) -> str:
     return str(value).translate(_CONTROL)
 
 
+#: what a spreadsheet reads as the start of a formula (OWASP, "CSV Injection")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: Any, text: str) -> str:
+    """``text`` (the cell for ``value``) as a spreadsheet shows it and never evaluates it: a text cell that starts
+    with ``= + - @``, a tab or a carriage return gets a leading ``'`` (OWASP's advice); numbers stay numbers.
+
+    >>> csv_safe("=1+1", "=1+1"), csv_safe(-3, "-3"), csv_safe("plain", "plain")
+    ("'=1+1", '-3', 'plain')
+    """
+    if text.startswith(FORMULA_START) and not (isinstance(value, (int, float)) and not isinstance(value, bool)):
+        return "'" + text
+    return text
+
+
+def csv_text(header: list[str], rows: Iterable[list[Any]], cell=None) -> str:
+    """The one place rows become CSV: a header and rows (lists of values), each cell through :func:`csv_safe`
+    (``cell`` turns a value into its text; default: ``str``, ``None`` as empty)."""
+    cell = cell or (lambda v: "" if v is None else str(v))
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow([csv_safe(h, str(h)) for h in header])
+    for row in rows:
+        w.writerow([csv_safe(v, cell(v)) for v in row])
+    return buf.getvalue()
+
+
 def render(rows: Iterable[Any], fmt: str = "table", columns: list[str] | None = None) -> str:
     """Render rows in ``fmt``; ``columns`` limits and orders the table/csv/markdown columns."""
     dicts = [as_dict(r) for r in rows]
@@ -72,12 +102,7 @@ def render(rows: Iterable[Any], fmt: str = "table", columns: list[str] | None = 
         return "".join(json.dumps(_jsonable(d), ensure_ascii=False) + "\n" for d in dicts)
     cols = columns or (list(dicts[0].keys()) if dicts else [])
     if fmt == "csv":
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(cols)
-        for d in dicts:
-            w.writerow([_cell(d.get(c)) for c in cols])
-        return buf.getvalue()
+        return csv_text(cols, ([d.get(c) for c in cols] for d in dicts), _cell)
     if fmt == "markdown":
         def esc(s: str) -> str:
             return s.replace("|", "\\|").replace("\n", " ")
