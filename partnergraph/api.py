@@ -54,10 +54,12 @@ class EvidenceGraph(LoadedGraph):
         """
         return _claims.stats(self)
 
-    def sparql(self, query: str) -> SparqlResult:
+    def sparql(self, query: str, *, allow_service: bool = False, timeout: float | None = None) -> SparqlResult:
         """Run a SPARQL query with the project prefixes declared (on the server for an endpoint).
         SELECT → list of dicts (variable → value as text, ``None`` when unbound); ASK → bool;
-        CONSTRUCT/DESCRIBE → list of ``(s, p, o)`` N-Triples terms as text.
+        CONSTRUCT/DESCRIBE → list of ``(s, p, o)`` N-Triples terms as text. On local files ``SERVICE`` is refused
+        unless ``allow_service``, and the query stops after ``timeout`` seconds (default 30, or
+        ``$PARTNERGRAPH_QUERY_TIMEOUT``).
 
         >>> load().sparql("ASK { ?c a pg:Benefit }")
         True
@@ -65,7 +67,7 @@ class EvidenceGraph(LoadedGraph):
         >>> sorted(row)
         ['c']
         """
-        return _claims.sparql(self, query)
+        return _claims.sparql(self, query, allow_service=allow_service, timeout=timeout)
 
     # ---------------------------------------------------------------- claims
     def claims(self, kind: Kinds = None) -> list[ClaimRow]:

@@ -65,12 +65,18 @@ def stats(data, store, fmt):
 @main.command()
 @click.argument("query", required=False)
 @click.option("--file", "qfile", type=click.File("r", encoding="utf-8"), help="Read the query from a file (.rq).")
+@click.option("--allow-service", is_flag=True,
+              help="Let SERVICE send the query to other machines (refused by default on local files).")
+@click.option("--timeout", type=float, default=None, metavar="SECONDS",
+              help="Stop the query after SECONDS (default 30, or PARTNERGRAPH_QUERY_TIMEOUT).")
 @data_options
 @output_options
-def sparql(query, qfile, data, store, fmt):
+def sparql(query, qfile, allow_service, timeout, data, store, fmt):
     """Run a SPARQL SELECT, ASK or CONSTRUCT query over the graph.
 
     The prefixes pg:, pgid:, bibo:, dcterms:, cito:, prov:, oa:, skos:, rdf:, rdfs:, xsd:, foaf: are declared.
+    On local files a query makes no network request (SERVICE is refused unless --allow-service), may not be
+    huge or nested very deep, and stops at a time limit.
 
     \b
     Example:
@@ -80,7 +86,7 @@ def sparql(query, qfile, data, store, fmt):
         raise click.UsageError("give a QUERY or --file Q.rq (one of them)")
     text = query if query else qfile.read()
     g = load_graph(data, store)
-    res = g.sparql(text)
+    res = g.sparql(text, allow_service=allow_service, timeout=timeout)
     if isinstance(res, bool):
         click.echo("true" if res else "false")
         return

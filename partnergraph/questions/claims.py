@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from ..core.namespaces import CELLS, CLAIM_KINDS, DIMENSIONS
-from ..store.embedded import run_sparql
+from ..store.localquery import run_local_query
 from ..store.remote import remote_query
 from .common import (
     DIMENSION_NAMES,
@@ -114,22 +114,15 @@ def _cell_label(cell: str) -> str:
     return f"{dim.lower()} / {cell[len(dim):].lower()}"
 
 
-def sparql(g, query: str):
+def sparql(g, query: str, *, allow_service: bool = False, timeout: float | None = None):
     """SELECT → list of dicts (variable → value as text); ASK → bool; CONSTRUCT/DESCRIBE → list of triples
     (N-Triples terms as text). Project prefixes are declared for you; user values are never pasted into
-    queries by partnergraph itself."""
-    import pyoxigraph as ox
-
-
+    queries by partnergraph itself. On local files the query may not use ``SERVICE`` (unless
+    ``allow_service``), must be of a bounded size and stops at a time limit (``timeout`` seconds, default
+    ``$PARTNERGRAPH_QUERY_TIMEOUT`` or 30): see :mod:`partnergraph.store.localquery`."""
     if g.endpoint:
         return remote_query(g.endpoint, query)
-    res = run_sparql(g.rdf, query)
-    if isinstance(res, ox.QueryBoolean):
-        return bool(res)
-    if isinstance(res, ox.QuerySolutions):
-        names = [v.value for v in res.variables]
-        return [{n: (sol[n].value if sol[n] is not None else None) for n in names} for sol in res]
-    return [(str(t.subject), str(t.predicate), str(t.object)) for t in res]
+    return run_local_query(g.rdf, query, allow_service=allow_service, timeout=timeout)
 
 
 # --- claims and benefits -------------------------------------------------------------------------------------
