@@ -682,11 +682,11 @@ def test_a_reader_never_pairs_files_of_two_commits(data_copy):
     reader = subprocess.Popen([sys.executable, "-m", "partnergraph", "claims", "--source", "balloch2001",
                                "--format", "json", "--data", str(data_copy)],
                               env={**os.environ, "PYTHONPATH": str(ROOT), "PARTNERGRAPH_NO_CACHE": "1",
-                                   "PARTNERGRAPH_TEST_PAUSE_AFTER_READ_SOURCES": "3"},
+                                   "PARTNERGRAPH_TEST_PAUSE_AFTER_READ_SOURCES": "6"},
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     import time
 
-    time.sleep(1.0)  # the reader has read sources.bib and waits
+    time.sleep(2.0)  # the reader has opened sources.bib and waits
     w = run("bib", "rename", "balloch2001", "balloch2001x", "--data", data_copy)
     assert w.exit_code == 0, w.output
     out, err = reader.communicate(timeout=120)

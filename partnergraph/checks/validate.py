@@ -13,8 +13,9 @@ from ..core.errors import PartnergraphError
 from ..core.namespaces import PGID, SH, curie
 from ..files.bibtex import parse_bibtex_text
 from ..files.datadir import DataDir, shapes_text
-from ..files.turtle import find_subject_line
+from ..files.turtle import find_problem_line, find_subject_line
 from ..store.embedded import GRAPH_CLAIMS, GRAPH_SOURCES, load_store, run_sparql
+from ..store.rules import problems, source_keys
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,21 +60,15 @@ def validate(data=None, *, shacl: bool = True) -> list[Finding]:
         return (str(d.claims_path), line) if line else (None, None)
 
 
-    keys = {r["s"].value for r in run_sparql(store, "SELECT ?s WHERE { ?s pg:bibtexKey ?k }")}
-    # every source IRI named in claims.ttl must be an entry of sources.bib
-    q = f"""SELECT DISTINCT ?x ?p ?s WHERE {{ GRAPH <{GRAPH_CLAIMS}> {{ ?x ?p ?s }}
-            FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{PGID}source/")) }}"""
-    seen = set()
+    # the rules of the data: the same set the graph builder (every reader) checks
+    for p in problems(_plain(store), source_keys(store)):
+        file, line = _place_problem(d, claims_text, p)
+        findings.append(Finding("error", p.rule, p.message, file, line, p.iri or None))
     used: set[str] = set()
+    q = f"""SELECT DISTINCT ?s WHERE {{ GRAPH <{GRAPH_CLAIMS}> {{ ?x ?p ?s }}
+            FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{PGID}source/")) }}"""
     for r in run_sparql(store, q):
-        s = r["s"].value
-        used.add(s)
-        if s not in keys and (r["x"].value, s) not in seen:
-            seen.add((r["x"].value, s))
-            file, line = place(r["x"].value)
-            findings.append(Finding("error", "key-exists",
-                                    f"{_short(r['x'].value)} names source '{s.rsplit('/', 1)[-1]}', which is not in "
-                                    f"{d.sources_path.name}", file, line, r["x"].value))
+        used.add(r["s"].value)
     for r in run_sparql(store, f"""SELECT ?s WHERE {{ GRAPH <{GRAPH_SOURCES}> {{ ?x pg:asCitedIn ?s }} }}"""):
         used.add(r["s"].value)
     for key, line in src_lines.items():
@@ -81,22 +76,47 @@ def validate(data=None, *, shacl: bool = True) -> list[Finding]:
         if iri not in used:
             findings.append(Finding("warning", "unused-source", f"source '{key}' is not used by any claim, "
                                     "evidence link or pool", str(d.sources_path), line, iri))
-    # two claims with one label in one set
-    q = """SELECT ?set ?label (GROUP_CONCAT(STR(?c); separator=" ") AS ?cs) WHERE {
-             ?set a pg:ClaimSet ; skos:member ?c . ?c rdfs:label ?label }
-           GROUP BY ?set ?label HAVING (COUNT(DISTINCT ?c) > 1)"""
-    for r in run_sparql(store, q):
-        first = r["cs"].value.split()[0]
-        file, line = place(first)
-        findings.append(Finding("error", "label-unique-in-set",
-                                f"claims {', '.join(_short(c) for c in r['cs'].value.split())} share the label "
-                                f"{r['label'].value!r} in set {_short(r['set'].value)}", file, line, first))
     if shacl:
         findings.extend(_shacl(store, place))
     findings = list(dict.fromkeys(findings))
     syntax = ("bibtex-syntax", "turtle-syntax")
     findings.sort(key=lambda f: (f.severity != "error", f.rule not in syntax, f.file or "~", f.line or 0, f.rule))
     return findings
+
+
+def _plain(store):
+    """The store without the sources' triples, where it can be had (the rules read the claims)."""
+    return store.without_sources() if getattr(store, "library", None) is not None else store
+
+
+def _place_problem(d, claims_text: str, p) -> tuple[str | None, int | None]:
+    line = find_problem_line(claims_text, p.iri, p.rule)
+    return (str(d.claims_path), line) if line else (None, None)
+
+
+def first_error(data=None) -> tuple[Finding | None, int]:
+    """The first error :func:`validate` (without SHACL) would report, located, and how many errors there are:
+    what a writer needs to refuse (it names the first), without locating every finding.
+
+    >>> first_error()
+    (None, 0)
+    """
+    d = DataDir.open(data)
+    library = parse_bibtex_text(d.sources_text(), d.sources_path)
+    if library.failures:
+        f = library.failures[0]
+        return Finding("error", "bibtex-syntax", f.reason, str(d.sources_path), f.line), len(library.failures)
+    try:
+        store, _ = load_store(d, strict=False)
+    except PartnergraphError as exc:
+        return Finding("error", "turtle-syntax", exc.message.split(": ", 1)[-1],
+                       str(getattr(exc, "path", d.claims_path)), getattr(exc, "line", None)), 1
+    found = list(problems(_plain(store), source_keys(store)))
+    if not found:
+        return None, 0
+    p = found[0]
+    file, line = _place_problem(d, d.claims_text(), p)
+    return Finding("error", p.rule, p.message, file, line, p.iri or None), len(found)
 
 
 def _short(iri: str) -> str:
@@ -147,4 +167,4 @@ def _shape_name(results, shapes, shape, sh) -> str:
     return "shape"
 
 
-__all__ = ["Finding", "validate"]
+__all__ = ["Finding", "first_error", "validate"]

@@ -6,10 +6,15 @@ How writes stay safe (DESIGN §6, §7):
 * **Atomic.** Each new file is written to a temporary file next to it, fsync'd, then renamed over the old
   one. When both data files change, a small journal names the prepared files before the first rename; a crash
   between the two renames is rolled forward by the next write (old or new, never torn, never half-renamed).
-* **Locked.** Writers take an exclusive ``flock`` on the data directory itself (no lock file is left
-  behind); a second writer waits (``lock_timeout`` seconds) and then fails with a clear message.
+* **Locked.** Writers take an exclusive lock with `filelock <https://py-filelock.readthedocs.io>`_ (tox-dev's
+  cross-platform lock, used by pip and virtualenv): on Linux and macOS its descriptor lock on the data directory
+  itself (``flock``; no lock file, released by the kernel when a writer dies), on Windows a ``FileLock`` on
+  ``.partnergraph.lock`` in the data directory (an empty file, harmless when left behind). A second writer waits
+  (``lock_timeout`` seconds) and then fails with a clear message.
+* **Modes kept.** A replaced file keeps its permission bits and (where the process may set them) its owner and
+  group; a new file gets the ordinary mode the umask allows.
 
-May import: ``partnergraph.core`` (and platformdirs, lazily).
+May import: ``partnergraph.core`` (and platformdirs and filelock, lazily).
 
 >>> JOURNAL
 '.partnergraph-journal'
@@ -18,9 +23,9 @@ May import: ``partnergraph.core`` (and platformdirs, lazily).
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
+import stat
 import tempfile
 import time
 from pathlib import Path
@@ -32,12 +37,14 @@ __all__ = [
     "NEW_SUFFIX",
     "cache_dir",
     "commit",
+    "keep_mode",
     "locked",
     "recover",
     "write_atomic_bytes",
 ]
 
 JOURNAL = ".partnergraph-journal"
+LOCK_FILE = ".partnergraph.lock"  # only where a directory cannot be locked itself (Windows)
 
 
 NEW_SUFFIX = ".partnergraph-new"
@@ -61,26 +68,38 @@ def _pause(name: str) -> None:
 
 @contextlib.contextmanager
 def locked(path: str | Path, timeout: float = 30.0):
-    """Hold an exclusive lock on data directory ``path`` (``flock`` on the directory itself).
+    """Hold an exclusive lock on data directory ``path`` (see the module's notes).
 
     Waits up to ``timeout`` seconds for another writer, then raises :class:`LockError`."""
+    import filelock
+
     path = Path(path)
+    busy = LockError(f"{path}: another partnergraph process is writing this data directory (waited {timeout:g} s)",
+                     hint="try again when it has finished (nothing was changed)")
+    if not hasattr(os, "O_DIRECTORY"):  # Windows: a directory has no descriptor to lock
+        lock = filelock.FileLock(str(path / LOCK_FILE), timeout=timeout)
+        try:
+            lock.acquire()
+        except filelock.Timeout:
+            raise busy from None
+        except OSError as exc:
+            raise LockError(f"{path}: cannot lock the data directory ({exc.strerror})") from None
+        try:
+            recover(path)
+            yield
+        finally:
+            lock.release()
+        return
     try:
         fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
     except OSError as exc:
         raise LockError(f"{path}: cannot open the data directory to lock it ({exc.strerror})") from None
     try:
         deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise LockError(f"{path}: another partnergraph process is writing this data directory "
-                                    f"(waited {timeout:g} s)",
-                                    hint="try again when it has finished (nothing was changed)") from None
-                time.sleep(0.05)
+        while not filelock.lock_descriptor(fd, blocking=False):
+            if time.monotonic() >= deadline:
+                raise busy from None
+            time.sleep(0.05)
         recover(path)
         yield
     finally:
@@ -117,11 +136,33 @@ def _tmp_name(name: str) -> str:
     return "." + name + NEW_SUFFIX
 
 
-def _write_synced(path: Path, data: bytes) -> None:
+def _write_synced(path: Path, data: bytes, like: Path | None = None) -> None:
     with open(path, "wb") as fh:
         fh.write(data)
         fh.flush()
+        if like is not None:
+            keep_mode(fh.fileno(), like)
         os.fsync(fh.fileno())
+
+
+def keep_mode(fd: int, like: Path) -> None:
+    """Give the file open as ``fd`` the permission bits, owner and group of ``like`` (the file it replaces), or
+    the ordinary mode the umask allows when there is none. An owner the process may not set is left as it is."""
+    try:
+        st = os.stat(like)
+    except FileNotFoundError:
+        if os.chmod in os.supports_fd:
+            os.chmod(fd, 0o666 & ~_umask())
+        return
+    if hasattr(os, "fchown"):
+        for uid, gid in ((st.st_uid, st.st_gid), (-1, st.st_gid)):
+            try:
+                os.fchown(fd, uid, gid)
+                break
+            except OSError:
+                continue
+    if os.chmod in os.supports_fd:  # (Windows has only a read-only flag, and no descriptor chmod)
+        os.chmod(fd, stat.S_IMODE(st.st_mode))
 
 
 def commit(path: Path, files: dict[str, bytes]) -> None:
@@ -129,7 +170,7 @@ def commit(path: Path, files: dict[str, bytes]) -> None:
     if not files:
         return
     for name, data in files.items():
-        _write_synced(path / _tmp_name(name), data)
+        _write_synced(path / _tmp_name(name), data, like=path / name)
     if len(files) > 1:
         _write_synced(path / (JOURNAL + ".tmp"), json.dumps({"files": sorted(files)}).encode())
         os.replace(path / (JOURNAL + ".tmp"), path / JOURNAL)
@@ -175,7 +216,7 @@ def write_atomic_bytes(path: Path, data: bytes, *, durable: bool | None = None) 
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
-            os.fchmod(fh.fileno(), 0o666 & ~_umask())  # as an ordinary file, not mkstemp's 0600
+            keep_mode(fh.fileno(), path)  # as the file it replaces, or an ordinary file (not mkstemp's 0600)
             if durable:
                 os.fsync(fh.fileno())
         os.replace(tmp, path)

@@ -161,7 +161,13 @@ def splice(text: str, edits: list[tuple[int, int, str]]) -> str:
 
 
 def entry_span(text: str, offsets: list[int], s: Source) -> tuple[int, int]:
-    start = offsets[s.line - 1]
+    """Where entry ``s`` stands in ``text``: found by its own raw text from the start of its line (never
+    trusting a line count alone)."""
+    start = text.find(s.raw, offsets[s.line - 1]) if s.raw else -1
+    if start < 0:
+        start = text.find(s.raw) if s.raw else -1
+    if start < 0:
+        raise ValueError(f"entry {s.key!r} is not where the parser put it")
     return start, start + len(s.raw)
 
 

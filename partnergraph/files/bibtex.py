@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import SourceParseError
+from ..core.text import CONTROL
 from .datadir import read_text
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "Person",
     "Source",
     "decode_latex",
+    "block_lines",
     "key_list",
     "parse_bibtex",
     "parse_bibtex_text",
@@ -302,7 +304,12 @@ _PARSED: dict[tuple[bytes, str], BibLibrary] = {}
 
 def _parse_bibtex_text(text: str, path: Path | None) -> BibLibrary:
     import bibtexparser
-    from bibtexparser.model import DuplicateBlockKeyBlock, ImplicitComment, ParsingFailedBlock
+    from bibtexparser.model import (
+        DuplicateBlockKeyBlock,
+        DuplicateFieldKeyBlock,
+        ImplicitComment,
+        ParsingFailedBlock,
+    )
 
     quiet = logging.getLogger("bibtexparser")
     level = quiet.level
@@ -312,11 +319,22 @@ def _parse_bibtex_text(text: str, path: Path | None) -> BibLibrary:
     finally:
         quiet.setLevel(level)
     failures: list[BibFailure] = []
+    lines = block_lines(text, library.blocks)
+    for m in CONTROL.finditer(text):
+        line = text.count("\n", 0, m.start()) + 1
+        failures.append(BibFailure(line, None, f"control character U+{ord(m.group()):04X} in the text "
+                                               "(no field may hold one)"))
+        break
     for block in library.failed_blocks:
-        line = (block.start_line or 0) + 1
+        line = lines.get(id(block), (block.start_line or 0) + 1)
         key = getattr(getattr(block, "ignore_error_block", None), "key", None)
         if isinstance(block, DuplicateBlockKeyBlock):
-            failures.append(BibFailure(line, block.key, f"duplicate citation key '{block.key}'"))
+            failures.append(BibFailure(line, block.key, f"duplicate citation key '{block.key}'" if block.key else
+                                       "an entry without a citation key"))
+        elif isinstance(block, DuplicateFieldKeyBlock):
+            names = re.findall(r"'([^']+)'", str(getattr(block, "error", "")))
+            failures.append(BibFailure(line, key, f"entry '{key}': field '{names[0] if names else '?'}' given "
+                                                  "twice"))
         elif isinstance(block, ParsingFailedBlock):
             first = block.raw.strip().splitlines()[0][:60] if block.raw.strip() else ""
             failures.append(BibFailure(line, key, f"entry not closed (unbalanced braces?): {first!r}"))
@@ -324,11 +342,22 @@ def _parse_bibtex_text(text: str, path: Path | None) -> BibLibrary:
             failures.append(BibFailure(line, key, "cannot parse block"))
     for block in library.blocks:
         if isinstance(block, ImplicitComment) and re.search(r"^\s*[A-Za-z]+\s*=\s*[{\"\d]", block.comment, re.M):
-            failures.append(BibFailure((block.start_line or 0) + 1, None,
+            failures.append(BibFailure(lines.get(id(block), (block.start_line or 0) + 1), None,
                                        "field text outside any entry (a stray '}' closed the entry early?)"))
+    seen_keys: dict[str, tuple[str, int]] = {}
     sources: list[Source] = []
     for entry in library.entries:
-        line = (entry.start_line or 0) + 1
+        line = lines.get(id(entry), (entry.start_line or 0) + 1)
+        if not entry.key.strip():
+            failures.append(BibFailure(line, None, "an entry without a citation key"))
+            continue
+        other = seen_keys.get(entry.key.lower())
+        if other is not None:  # bibtexparser compares keys exactly; BibTeX does not
+            failures.append(BibFailure(line, entry.key, f"citation key '{entry.key}' differs from '{other[0]}' "
+                                                        f"(line {other[1]}) only in case: BibTeX keys are "
+                                                        "case-insensitive"))
+            continue
+        seen_keys[entry.key.lower()] = (entry.key, line)
         problem = _check_raw(entry.raw)
         if problem:
             failures.append(BibFailure(line, entry.key, f"entry '{entry.key}': {problem}"))
@@ -359,6 +388,26 @@ def _parse_bibtex_text(text: str, path: Path | None) -> BibLibrary:
                               entry.raw))
     failures.sort(key=lambda f: f.line)
     return BibLibrary(path, sources, failures)
+
+
+def block_lines(text: str, blocks) -> dict[int, int]:
+    """The 1-based line of each block (by ``id``), found by its own text in ``text``, in order.
+
+    bibtexparser's ``start_line`` is one short for every earlier value line that ends in a LaTeX line break
+    (``\\\\``); the raw text of each block is exact, so searching for it from where the last one ended gives the
+    true line (and costs one pass over the text)."""
+    out: dict[int, int] = {}
+    pos, line = 0, 1
+    for b in blocks:
+        raw = getattr(b, "raw", "") or ""
+        i = text.find(raw, pos) if raw else -1
+        if i < 0:
+            continue
+        line += text.count("\n", pos, i)
+        out[id(b)] = line
+        line += raw.count("\n")
+        pos = i + len(raw)
+    return out
 
 
 def parse_bibtex(path: str | Path) -> BibLibrary:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
+import time
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 from ..core.errors import DataDirError, EncodingError
-from .atomic import JOURNAL, locked
+from .atomic import JOURNAL, _pause, locked
 
 __all__ = [
     "CACHE_FORMAT",
@@ -89,16 +91,8 @@ class DataDir:
         for f in (sp, cp):
             if not f.exists():
                 raise DataDirError(f"{f}: missing", hint=f"a data directory holds {SOURCES_FILE} and {CLAIMS_FILE}")
-        if (p / JOURNAL).exists():  # a librarian's write of both files was interrupted between its renames
-
-            try:
-                with locked(p, 30.0):
-                    pass
-            except OSError as exc:
-                raise DataDirError(f"{p / JOURNAL}: an interrupted write to both data files could not be "
-                                   f"completed ({exc.strerror})",
-                                   hint="run the command again where the data directory is writable") from None
-        return cls(p, sp, cp, sp.read_bytes(), cp.read_bytes())
+        sources, claims = _read_one_commit(p, sp, cp)
+        return cls(p, sp, cp, sources, claims)
 
     def digest(self) -> str:
         """Cache key: the data files' bytes plus the code and vocabulary that shape what is cached."""
@@ -108,10 +102,48 @@ class DataDir:
         return h.hexdigest()[:32]
 
     def sources_text(self) -> str:
-        return read_text(self.sources_path) if _bad_utf8(self.sources_bytes) else self.sources_bytes.decode()
+        text = read_text(self.sources_path) if _bad_utf8(self.sources_bytes) else self.sources_bytes.decode()
+        return text.removeprefix("\ufeff")  # a byte order mark is no part of the text
 
     def claims_text(self) -> str:
-        return read_text(self.claims_path) if _bad_utf8(self.claims_bytes) else self.claims_bytes.decode()
+        text = read_text(self.claims_path) if _bad_utf8(self.claims_bytes) else self.claims_bytes.decode()
+        return text.removeprefix("\ufeff")
+
+
+def _complete_interrupted_write(p: Path) -> None:
+    """A librarian's write of both files was interrupted between its renames (or is under way): taking the
+    writers' lock completes it (or waits for the writer)."""
+    try:
+        with locked(p, 30.0):
+            pass
+    except OSError as exc:
+        raise DataDirError(f"{p / JOURNAL}: an interrupted write to both data files could not be "
+                           f"completed ({exc.strerror})",
+                           hint="run the command again where the data directory is writable") from None
+
+
+def _same_file(fh, path: Path) -> bool:
+    a, b = os.fstat(fh.fileno()), os.stat(path)
+    return (a.st_ino, a.st_dev, a.st_size, a.st_mtime_ns) == (b.st_ino, b.st_dev, b.st_size, b.st_mtime_ns)
+
+
+def _read_one_commit(p: Path, sp: Path, cp: Path) -> tuple[bytes, bytes]:
+    """Both data files as one commit left them, never one file of a write and the other of the one before.
+
+    Writers replace files (never change them in place) and hold a journal while they rename two: so when, after
+    opening both files, there is no journal and each name still points at the file that was opened, the two
+    open files were the current pair at one moment. Otherwise read again (a write takes a moment)."""
+    for attempt in range(50):
+        if (p / JOURNAL).exists():
+            _complete_interrupted_write(p)
+        with open(sp, "rb") as fs:
+            _pause("AFTER_READ_SOURCES")
+            with open(cp, "rb") as fc:
+                if not (p / JOURNAL).exists() and _same_file(fs, sp) and _same_file(fc, cp):
+                    return fs.read(), fc.read()
+        time.sleep(min(0.2, 0.01 * attempt))
+    with locked(p, 30.0):  # a directory rewritten without pause: read under the writers' lock
+        return sp.read_bytes(), cp.read_bytes()
 
 
 @functools.lru_cache(maxsize=1)

@@ -19,6 +19,8 @@ from ..core.namespaces import PGID, PREFIXES, RDF, RDFS, XSD
 
 __all__ = [
     "PREFIX_ORDER",
+    "find_control_line",
+    "find_problem_line",
     "find_subject_line",
     "serialize",
     "split_header",
@@ -237,3 +239,24 @@ def find_subject_line(text: str, iri: str) -> int | None:
             if pos >= 0:
                 best = pos if best is None else min(best, pos)
     return None if best is None else text.count("\n", 0, best) + 1
+
+
+_CONTROL_IN_TURTLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+                                r"|(?<!\\)\\u00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F]|7[fF])"
+                                r"|(?<!\\)\\U0000(?:0[0-8bBcCeEfF]|1[0-9a-fA-F]|7[fF])")
+
+
+def find_control_line(text: str) -> int | None:
+    """1-based line of the first control character in Turtle ``text``, raw or escaped (``\\u0001``)."""
+    m = _CONTROL_IN_TURTLE.search(text)
+    return None if m is None else text.count("\n", 0, m.start()) + 1
+
+
+def find_problem_line(text: str, iri: str, rule: str = "") -> int | None:
+    """Where a broken rule of the data is in claims.ttl ``text``: the control character itself, else the subject
+    ``iri``."""
+    if rule == "control-character":
+        line = find_control_line(text)
+        if line:
+            return line
+    return find_subject_line(text, iri) if iri else None

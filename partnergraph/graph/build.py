@@ -14,6 +14,7 @@ from ..core.namespaces import CELLS, CLAIM_KINDS, DIMENSIONS, EVIDENCE_TYPES, LE
 from ..files.bibtex import Person, key_list
 from ..store.bibrdf import agent_iri, camel, normalise_doi
 from ..store.embedded import DataStore, gc_paused, run_sparql
+from ..store.rules import problems, source_keys
 
 __all__ = [
     "Q_ADDRESSES",
@@ -192,7 +193,13 @@ def build_graph(store, *, check: bool = True):
     """
     import networkx as nx
 
-
+    if check:  # the rules of the data, the same set validate (and so every writer) checks
+        plain = store.without_sources() if isinstance(store, DataStore) and store.library is not None else store
+        first = next(problems(plain, source_keys(store)), None)
+        if first is not None:
+            err = IntegrityError(None, None, first.message, hint=first.hint or None)
+            err.iri, err.rule = first.iri, first.rule
+            raise err
     with gc_paused():
         g = nx.MultiDiGraph()
         for cell in CELLS:

@@ -15,7 +15,7 @@ from pathlib import Path
 from ..core.errors import LocatedError, PartnergraphError, StoreError
 from ..files.atomic import cache_dir, write_atomic_bytes
 from ..files.datadir import DataDir
-from ..files.turtle import find_subject_line
+from ..files.turtle import find_problem_line
 from ..store.embedded import (
     GRAPH_CLAIMS,
     GRAPH_ONTOLOGY,
@@ -65,12 +65,15 @@ def load_graph(data: str | Path | None = None, *, store: str | None = None, cach
 
 
 def locate_in_claims(exc: LocatedError, d) -> PartnergraphError:
-    """Give an integrity error found in the graph the file and line of the IRI it names in claims.ttl."""
-    m = re.search(r"(evidence link|benefit) (\S+)", exc.message)
-    if not m:
-        return exc
+    """Give an integrity error found in the graph the file and line of what it names in claims.ttl."""
+    iri = getattr(exc, "iri", None)
+    if iri is None:
+        m = re.search(r"(evidence link|benefit) (\S+)", exc.message)
+        if not m:
+            return exc
+        iri = node_iri(m.group(2))
     text = d.claims_bytes.decode("utf-8", "replace")
-    line = find_subject_line(text, node_iri(m.group(2)))
+    line = find_problem_line(text, iri, getattr(exc, "rule", ""))
     cls = type(exc)
     return cls(d.claims_path, line, exc.message, hint=exc.hint)
 

@@ -12,6 +12,7 @@ from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
 
+from ..core.text import control_char
 from ..files.bibtex import Source, parse_bibtex_text
 from .bibcheck import isbn_ok, issn_ok
 from .bibimport import keeps_own_key, key_for, status_fields
@@ -54,6 +55,10 @@ def add_entries(files: list[str | Path], data=None, *, dry_run: bool = False, lo
                     plan.rows.append(AddRow(where, e.line, "skipped", e.key or "", "the entry does not convert to "
                                             "valid BibTeX (unbalanced braces or a bad field?)", unit))
                     continue
+                if control_char(e.text(key="x")):
+                    plan.rows.append(AddRow(where, e.line, "skipped", e.key or "", "a field holds a control "
+                                            f"character ({control_char(e.text(key='x'))})", unit))
+                    continue
                 if not (src.title or src.authors or src.editors or src.get("doi") or src.get("isbn")):
                     plan.rows.append(AddRow(where, e.line, "skipped", e.key or "", "no title, author, DOI or ISBN: "
                                             "nothing to identify the work by", unit))
@@ -89,8 +94,9 @@ def add_entries(files: list[str | Path], data=None, *, dry_run: bool = False, lo
                 plan.rows.append(AddRow(where, e.line, "added", key, "; ".join(details), unit))
         if texts:
             old = d.sources_bytes.decode("utf-8")
-            sep = "" if old.endswith("\n") or not old else "\n"
-            plan.sources = (old + sep + "\n" + "\n".join(texts)).encode("utf-8")
+            nl = "\r\n" if old.count("\r\n") * 2 > old.count("\n") else "\n"  # the file's own line ends
+            sep = "" if old.endswith("\n") or not old else nl
+            plan.sources = (old + sep + (nl + nl.join(texts)).replace("\r\n", "\n").replace("\n", nl)).encode("utf-8")
         apply(plan, dry_run=dry_run)
     return plan
 

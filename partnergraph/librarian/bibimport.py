@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.errors import SourceParseError
-from ..files.bibtex import Source, parse_bibtex_text
+from ..files.bibtex import Source, block_lines, parse_bibtex_text
 from ..files.datadir import read_text
 
 __all__ = [
@@ -299,8 +299,9 @@ def read_bib(path: Path, text: str | None = None) -> ImportFile:
     for s in lib.strings:
         notes: list[str] = []
         strings[s.key.lower()] = bib_value(s.value, strings, notes)[1:-1]
+    lines = block_lines(text, lib.blocks)  # true lines (bibtexparser under-counts after LaTeX line breaks)
     for e in lib.entries:
-        line = (e.start_line or 0) + 1
+        line = lines.get(id(e), (e.start_line or 0) + 1)
         if line in bad_lines:
             continue
         notes = []

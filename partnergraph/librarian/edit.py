@@ -21,7 +21,7 @@ import contextlib
 import difflib
 from dataclasses import dataclass, field
 
-from ..checks.validate import validate
+from ..checks.validate import first_error
 from ..core.errors import IntegrityError, SourceParseError, UnknownKeyError
 from ..core.namespaces import PG, PGID
 from ..files.atomic import commit, locked
@@ -152,11 +152,11 @@ def _check_new_sources(new: bytes, d) -> list:
 
 
 def check_writable(d) -> None:
-    """Refuse to write a data directory with a parse or integrity error (the first one named)."""
-    errors = [f for f in validate(d.path, shacl=False) if f.severity == "error"]
-    if errors:
-        e = errors[0]
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    """Refuse to write a data directory with a parse or integrity error (the first one named): the checks
+    every reader makes, only the first located (a writer prints one)."""
+    e, n = first_error(d.path)
+    if e is not None:
+        more = f" (and {n - 1} more)" if n > 1 else ""
         raise IntegrityError(e.file, e.line, f"{e.message}{more}; refusing to write",
                              hint="fix the data first: run 'partnergraph bib lint' or 'partnergraph validate'")
 

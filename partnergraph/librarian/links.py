@@ -14,6 +14,7 @@ import re
 
 from ..core.errors import AmbiguousError, IntegrityError, PartnergraphError, UnknownKeyError
 from ..core.namespaces import CELLS, CITO, CLAIM_KINDS, OA, PG, PGID, PROV, STANCES
+from ..core.text import check_argument
 from ..files.claims import load_claims
 from ..files.turtle import find_subject_line
 from .bibimport import ascii_fold
@@ -55,6 +56,9 @@ def link(claim: str, key: str, stance: str, data=None, *, locator: str = "", quo
     which the review cites it. Rejects an unknown claim or key, a duplicate link and a conflicting stance."""
     import rdflib
 
+    for name, value in (("CLAIM", claim), ("KEY", key), ("--locator", locator), ("--quote", quote),
+                        ("--via", via), ("--citing", citing)):
+        check_argument(name, value)
     st = stance.strip().capitalize()
     st = {"Support": "Supports", "Dispute": "Disputes", "Qualify": "Qualifies"}.get(st, st)
     if st not in STANCES:
@@ -207,6 +211,9 @@ def add_claim(kind: str, label: str, derived_from: str, data=None, *, cells: tup
     """Add a claim of ``kind`` with ``label``, derived from review ``derived_from``; benefits need cells."""
     import rdflib
 
+    for name, value in (("--label", label), ("--where", where), ("--derived-from", derived_from),
+                        ("--id", claim_id)):
+        check_argument(name, value)
     kinds = {k.lower(): k for k in CLAIM_KINDS}
     k = kinds.get(re.sub(r"[\s_-]+", "", kind).lower())
     if k is None:
