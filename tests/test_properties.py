@@ -29,7 +29,7 @@ PGID = "https://w3id.org/partnergraph/id/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 EX = "https://example.org/gen/"
 
-SETTINGS = settings(max_examples=25, deadline=None, derandomize=True, database=None,
+SETTINGS = settings(max_examples=15, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
@@ -410,7 +410,7 @@ READERS = [("stats",), ("claims",), ("benefits",), ("gaps",), ("bib", "lint"), (
            ("evidence", "trust"), ("export", "--to", "turtle", "-o", "-"), ("sparql", "ASK { ?s ?p ?o }")]
 
 
-@settings(max_examples=40, deadline=None, derandomize=True, database=None,
+@settings(max_examples=30, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(data=st.data(), which=st.sampled_from(["sources.bib", "claims.ttl"]), reader=st.sampled_from(READERS))
 def test_every_reader_answers_or_names_file_and_line(data, which, reader):
@@ -428,7 +428,7 @@ def test_every_reader_answers_or_names_file_and_line(data, which, reader):
         assert snapshot(d) == before
 
 
-@settings(max_examples=25, deadline=None, derandomize=True, database=None,
+@settings(max_examples=15, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(data=st.data(), which=st.sampled_from(["sources.bib", "claims.ttl"]))
 def test_validate_names_a_place_for_every_finding(data, which):
@@ -446,7 +446,7 @@ def test_validate_names_a_place_for_every_finding(data, which):
         assert snapshot(d) == before
 
 
-@settings(max_examples=25, deadline=None, derandomize=True, database=None,
+@settings(max_examples=15, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(data=st.data(), which=st.sampled_from(["sources.bib", "claims.ttl"]))
 def test_a_writer_on_damaged_data_changes_nothing_or_keeps_the_rest(data, which):

@@ -1,8 +1,9 @@
 """Sorted, stable Turtle: the same triples always give the same bytes (diffable ``claims.ttl``).
 
 Subjects are sorted by IRI; ``rdf:type`` then ``rdfs:label`` come first, other predicates sorted by their
-prefixed name; objects sorted; blank nodes used once are written inline (``[ … ]``, to a depth of 8, deeper ones as labelled
-blocks of their own), RDF lists as collections (``( … )``); every triple is written, whatever the shape.
+prefixed name; objects sorted; blank nodes used once are written inline (``[ … ]``, to a depth of 8, deeper
+ones as labelled blocks of their own), RDF lists as collections (``( … )``); every triple is written, whatever
+the shape.
 
 >>> import rdflib
 >>> ttl = '<https://w3id.org/partnergraph/id/claim/b> a <https://w3id.org/partnergraph/ns#Benefit> .'

@@ -105,9 +105,13 @@ def store_timeout(timeout: float | None = None) -> float:
         return float(timeout)
     env = os.environ.get("PARTNERGRAPH_STORE_TIMEOUT", "")
     try:
-        return float(env) if env else DEFAULT_TIMEOUT
+        seconds = float(env) if env else DEFAULT_TIMEOUT
     except ValueError:
         raise StoreError(f"PARTNERGRAPH_STORE_TIMEOUT={env!r} is not a number of seconds") from None
+    if not 0 < seconds < float("inf"):
+        raise StoreError(f"PARTNERGRAPH_STORE_TIMEOUT={env!r} is not a time limit",
+                         hint="give a number of seconds above 0")
+    return seconds
 
 
 def _open(req: urllib.request.Request, url: str, timeout: float | None, opener) -> tuple[bytes, str]:

@@ -22,6 +22,7 @@ __all__ = ["Problem", "problems", "source_keys"]
 _INTEGER = re.compile(r"[+-]?\d+")
 _XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 SOURCE_NS = PGID + "source/"
+_PRED = {"claim": "pg:aboutClaim", "cited work": "cito:hasCitedEntity", "citing work": "cito:hasCitingEntity"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,8 +99,7 @@ def problems(store, keys: set[str]) -> Iterator[Problem]:
         for what, term, ok in (("claim", r["claim"], claims), ("cited work", r["cited"], keys | pools),
                                ("citing work", r["citing"], keys)):
             if term is None:
-                yield Problem("evidence-link", f"evidence link {where} names no {what}", e,
-                              f"give it {'pg:aboutClaim' if what == 'claim' else 'cito:hasCit' + ('ed' if 'cited' in what else 'ing') + 'Entity'}")
+                yield Problem("evidence-link", f"evidence link {where} names no {what}", e, f"give it {_PRED[what]}")
             elif not isinstance(term, ox.NamedNode):
                 yield Problem("evidence-link", f"evidence link {where} names a {what} by a literal "
                               f"({str(term)[:40]}), not an IRI", e, "write the IRI, e.g. source:gray1989")
