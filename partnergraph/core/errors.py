@@ -51,7 +51,11 @@ def where(path: str | Path | None, line: int | None = None, column: int | None =
 
 
 class LocatedError(PartnergraphError):
-    """An error at a place in a file (1-based line and column)."""
+    """An error at a place in a file (1-based line and column); ``iri`` and ``rule`` say what breaks which rule
+    of the data when the place is still to be found."""
+
+    iri: str | None = None
+    rule: str = ""
 
     def __init__(self, path, line=None, message="", hint=None, column=None):
         self.path, self.line, self.column = path, line, column

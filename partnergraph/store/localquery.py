@@ -156,14 +156,14 @@ def _materialise(res) -> Any:
     if isinstance(res, ox.QuerySolutions):
         names = [v.value for v in res.variables]
         budget = MAX_VALUES // max(1, len(names))
-        rows = []
+        rows: list[dict[str, str | None]] = []
         for sol in res:
             if len(rows) >= budget:
                 raise QueryError(f"the answer has more than {budget:,} rows (of {len(names)} values each)",
                                  hint="add LIMIT, or narrow the patterns")
             rows.append({n: (sol[n].value if sol[n] is not None else None) for n in names})
         return rows
-    triples = []
+    triples: list[tuple[str, str, str]] = []
     for t in res:
         if len(triples) * 3 >= MAX_VALUES:
             raise QueryError(f"the answer has more than {MAX_VALUES // 3:,} triples", hint="add LIMIT")

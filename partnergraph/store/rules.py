@@ -67,8 +67,9 @@ def problems(store, keys: set[str]) -> Iterator[Problem]:
     claims_graph = ox.NamedNode(GRAPH_CLAIMS)
     # control characters in any literal of claims.ttl
     for q in store.quads_for_pattern(None, None, None, claims_graph):
-        if isinstance(q.object, ox.Literal) and CONTROL.search(q.object.value):
-            ch = CONTROL.search(q.object.value).group()
+        m = CONTROL.search(q.object.value) if isinstance(q.object, ox.Literal) else None
+        if m is not None:
+            ch = m.group()
             yield Problem("control-character", f"{curie(_owner(store, q.subject, claims_graph) or '?')} has a "
                           f"control character (U+{ord(ch):04X}) in {curie(q.predicate.value)}",
                           _owner(store, q.subject, claims_graph),
