@@ -138,11 +138,13 @@ def problems(store, keys: set[str]) -> Iterator[Problem]:
                                "pg:Benefit } }"):
         yield Problem("benefit-cell", f"{curie(r['c'].value)} has a quality category but is no benefit",
                       r["c"].value, "only benefits have quality cells")
-    # whole numbers where the graph reads whole numbers
+    # whole numbers where the graph reads whole numbers (a literal position is an order: 1, 2, …)
     q = "SELECT ?s ?p ?v WHERE { ?s ?p ?v VALUES ?p { pg:position pg:count pg:outOf } }"
     for r in run_sparql(store, q):
         v = r["v"]
-        if not isinstance(v, ox.Literal) or not _INTEGER.fullmatch(v.value) or v.datatype.value != _XSD_INTEGER:
+        if not isinstance(v, ox.Literal):
+            continue  # pg:position also names the claims on one side of a debate
+        if not _INTEGER.fullmatch(v.value) or v.datatype.value != _XSD_INTEGER:
             yield Problem("integer", f"{curie(_owner(store, r['s'], None) or '?')}: {curie(r['p'].value)} is "
                           f"{str(v)[:40]}, not a whole number", _owner(store, r["s"], None), "write e.g. 3")
     # two claims with one label in one set
