@@ -18,6 +18,7 @@ from .turtle import serialize, split_header
 __all__ = [
     "XSD_STRING",
     "Claims",
+    "exact_literal",
     "load_claims",
     "quiet_rdflib",
 ]
@@ -69,13 +70,33 @@ def load_claims(d) -> Claims:
         if t.language:
             return rdflib.Literal(t.value, lang=t.language)
         dt = t.datatype.value
-        # normalize=False: the lexical form stays as written ("007", "1E10"); rdflib would rewrite it
-        return rdflib.Literal(t.value, datatype=None if dt == XSD_STRING else rdflib.URIRef(dt), normalize=False)
+        return exact_literal(t.value, None if dt == XSD_STRING else dt)
 
     with quiet_rdflib():
         for t in triples:
             g.add((term(t.subject), term(t.predicate), term(t.object)))
     return Claims(header, g, body, "\r\n" if text.count("\r\n") * 2 > text.count("\n") else "\n")
+
+
+def exact_literal(value: str, datatype: str | None = None, language: str | None = None):
+    """An rdflib literal whose text is exactly ``value``, as written in the file.
+
+    ``normalize=False`` keeps ``"007"^^xsd:integer`` and ``"1E10"^^xsd:double`` (rdflib would write ``7`` and
+    ``10000000000.0``), but rdflib still collapses the whitespace of an ``xsd:token`` and an
+    ``xsd:normalizedString``; such a literal is built without rdflib's constructor (it is a ``str`` with three
+    slots)."""
+    import rdflib
+
+    if language:
+        return rdflib.Literal(value, lang=language)
+    dt = rdflib.URIRef(datatype) if datatype else None
+    with quiet_rdflib():
+        lit = rdflib.Literal(value, datatype=dt, normalize=False)
+    if str(lit) == value:
+        return lit
+    lit = str.__new__(rdflib.Literal, value)
+    lit._language, lit._datatype, lit._value, lit._ill_typed = None, dt, None, True
+    return lit
 
 
 @contextlib.contextmanager

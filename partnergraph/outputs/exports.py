@@ -33,6 +33,7 @@ from pathlib import Path
 
 from ..core.errors import PartnergraphError
 from ..core.namespaces import PGID, PREFIXES
+from ..files.claims import exact_literal
 from ..files.turtle import serialize
 from ..graph.build import node_iri
 from ..store.embedded import GRAPH_ONTOLOGY
@@ -310,12 +311,10 @@ def selected_rdf(g, sel: Selection | None = None):
             return rdflib.URIRef(term.value)
         if isinstance(term, ox.BlankNode):
             return rdflib.BNode(bnode_id(term))
-        if term.language:
-            return rdflib.Literal(term.value, lang=term.language)
         dt = term.datatype.value if term.datatype else None
         if dt == "http://www.w3.org/2001/XMLSchema#string":
             dt = None
-        return rdflib.Literal(term.value, datatype=rdflib.URIRef(dt) if dt else None)
+        return exact_literal(term.value, dt, term.language)  # the lexical form as the data writes it
 
     out = rdflib.Graph()
     for p, iri in PREFIXES.items():
