@@ -49,8 +49,8 @@ CLAIMS_FILE = "claims.ttl"
 
 CACHE_FORMAT = "5"
 #: the files (relative to the package) whose code shapes what the cache holds: a change to any invalidates it
-CACHE_SHAPERS = ("core/namespaces.py", "files/bibtex.py", "files/datadir.py", "store/bibrdf.py", "store/embedded.py",
-                 "graph/build.py", "graph/loader.py", "ontology.ttl")
+CACHE_SHAPERS = ("core/namespaces.py", "core/text.py", "files/bibtex.py", "files/datadir.py", "store/bibrdf.py",
+                 "store/embedded.py", "store/rules.py", "graph/build.py", "graph/loader.py", "ontology.ttl")
 
 
 def default_data_dir() -> Path:
