@@ -48,9 +48,10 @@ class FieldSpan:
 
 def field_spans(raw: str) -> list[FieldSpan]:
     """The fields of one entry's raw text, in order, with the span of each value."""
-    m = re.match(r"\s*@\s*\w+\s*[{(]\s*[^,\s]*\s*,", raw)
+    m = re.match(r"\s*@\s*\w+\s*([{(])\s*[^,\s]*\s*,", raw)
     if not m:
         return []
+    paren = m.group(1) == "("  # @type( … ): a ')' at depth 0 closes the entry
     i, n, out = m.end(), len(raw), []
     while i < n:
         while i < n and raw[i] in " \t\r\n,":
@@ -78,7 +79,7 @@ def field_spans(raw: str) -> list[FieldSpan]:
                 depth -= 1
             elif ch == '"' and depth == 0:
                 quote = not quote
-            elif ch == "," and depth == 0 and not quote:
+            elif ch in ",)" and depth == 0 and not quote and (ch == "," or paren):
                 break
             j += 1
         ve = j
@@ -100,7 +101,7 @@ def set_field(raw: str, name: str, value: str) -> str:
         if s.name == name:
             return raw[:s.value_start] + value + raw[s.value_end:]
     if not spans:
-        close = raw.rstrip().rfind("}")
+        close = raw.rstrip().rfind(")" if re.match(r"\s*@\s*\w+\s*\(", raw) else "}")
         return raw[:close].rstrip() + f"\n  {name} = {value}\n" + raw[close:]
     last = spans[-1]
     ls = _line_start(raw, last.start)
