@@ -91,11 +91,10 @@ def test_gexf_carries_the_maps_colour_size_and_position(bundled, tmp_path):
 def test_control_characters_never_break_the_xml(tiny, tmp_path, fmt):
     import xml.dom.minidom
 
-    ttl = (tiny / "claims.ttl").read_text(encoding="utf-8").replace('"Develop and maintain trust"',
-                                                                   '"Develop\\u0007 and\\u001B maintain trust"')
-    (tiny / "claims.ttl").write_text(ttl, encoding="utf-8")
+    # the data refuses control characters at input (tests/test_integrity.py); a graph built through the API
+    # may still hold them, and the XML stays well-formed
     g = pg.load(tiny)
-    assert "\x07" in g.nx.nodes["claim:trust"]["label"]
+    g.nx.nodes["claim:trust"]["label"] = "Develop\x07 and\x1b maintain trust"
     path = export(g, fmt, tmp_path / f"g.{fmt}")[0]
     xml.dom.minidom.parse(str(path))  # well-formed
     assert "Develop and maintain trust" in path.read_text(encoding="utf-8")
