@@ -49,6 +49,22 @@ def bundled():
     return pg.load(DATA)
 
 
+@pytest.fixture(scope="session")
+def seed_raw(bundled) -> dict[str, str]:
+    """Seed key → the seed's raw text (skipped without ``PARTNERGRAPH_SEEDS``)."""
+    from seedtexts import read_seeds
+
+    return read_seeds(bundled)
+
+
+@pytest.fixture(scope="session")
+def seeds(seed_raw) -> dict[str, str]:
+    """Seed key → folded text, for every source that is a seed document."""
+    from seedtexts import fold
+
+    return {k: fold(v) for k, v in seed_raw.items()}
+
+
 @pytest.fixture
 def data_copy(tmp_path) -> Path:
     """A writable copy of the bundled data directory."""

@@ -9,35 +9,12 @@ from __future__ import annotations
 
 import os
 import re
-import unicodedata
 from pathlib import Path
 
 import pytest
+from seedtexts import fold
 
 pytestmark = pytest.mark.seeds
-
-
-def fold(text: str) -> str:
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
-
-
-@pytest.fixture(scope="module")
-def seeds(bundled) -> dict[str, str]:
-    """Seed key → folded text, for every source that is a seed document."""
-    folder = os.environ.get("PARTNERGRAPH_SEEDS")
-    if not folder:
-        pytest.skip("PARTNERGRAPH_SEEDS is not set: the seed texts are not on this machine")
-    path = Path(folder)
-    assert path.is_dir(), f"PARTNERGRAPH_SEEDS={folder} is not a folder"
-    out = {}
-    for _, d in bundled.nx.nodes(data=True):
-        if d.get("kind") == "source" and d.get("seed_file"):
-            f = path / d["seed_file"]
-            assert f.exists(), f"seed file {f} missing"
-            out[d["key"]] = fold(f.read_text(encoding="utf-8"))
-    assert len(out) == 6, "six seed documents (seed 004 holds two)"
-    assert len({v for v in out.values()}) == 5, "five seed files"
-    return out
 
 
 def evidence_edges(g):
