@@ -1,0 +1,195 @@
+"""The corpus read against the seed texts, line by line: labels are the reviews' words, lists and tables are whole,
+questions are not findings, and every statement a review attributes to a work is a claim with its evidence.
+
+Like ``test_corpus.py`` these tests read the seeds from ``PARTNERGRAPH_SEEDS`` and are skipped without it.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from seedtexts import fold
+
+pytestmark = pytest.mark.seeds
+
+# A label leaves out at most this many characters of the passage it comes from: it is one passage, trimmed,
+# not a collage of distant ones.
+MAX_OMITTED = 250
+HEADING = re.compile(r"^The label joins the heading ‘(.+?)’ to (?:the text under it|its list item)\.$")
+
+
+def claims(g):
+    return [(n, d) for n, d in g.nx.nodes(data=True) if d["kind"] == "claim"]
+
+
+def comments(bundled) -> dict[str, list[str]]:
+    rows = bundled.sparql("SELECT ?c ?m WHERE { ?c rdfs:comment ?m ; prov:wasDerivedFrom ?s }")
+    out: dict[str, list[str]] = {}
+    for r in rows:
+        out.setdefault("claim:" + r["c"].rsplit("/", 1)[-1], []).append(r["m"])
+    return out
+
+
+def label_text(raw: str) -> str:
+    """The seed as labels are compared with it: whitespace folded; the emphasis marks (``*``, ``**``) of the seed
+    file are typography, not words."""
+    return fold(raw.replace("*", ""))
+
+
+def pieces(label: str) -> list[str]:
+    return [p.strip() for p in fold(label).split("…") if p.strip()]
+
+
+def placed(parts: list[str], text: str) -> tuple[int, int, int] | None:
+    """Where ``parts`` occur in order in ``text`` with the least left out: (start, end, characters omitted)."""
+    best = None
+    start = text.find(parts[0])
+    while start >= 0:
+        pos, ok = start + len(parts[0]), True
+        for p in parts[1:]:
+            i = text.find(p, pos)
+            if i < 0:
+                ok = False
+                break
+            pos = i + len(p)
+        if not ok:
+            break
+        omitted = pos - start - sum(len(p) for p in parts)
+        if best is None or omitted < best[2]:
+            best = (start, pos, omitted)
+        start = text.find(parts[0], start + 1)
+    return best
+
+
+def label_problem(label: str, texts: list[str], notes: list[str]) -> str | None:
+    heading = next((m.group(1) for m in map(HEADING.match, notes) if m), None)
+    body = label
+    if heading is not None:
+        if not label.startswith(heading + ": "):
+            return f"the note names the heading {heading!r} but the label does not begin with it"
+        body = label[len(heading) + 2:]
+    for text in texts:
+        where = placed(pieces(body), text)
+        if where is None:
+            continue
+        if where[2] > MAX_OMITTED:
+            return f"leaves out {where[2]} characters of the seed"
+        if heading is not None and heading not in text[max(0, where[0] - 600):where[0]]:
+            return f"the heading {heading!r} does not stand just before the text"
+        return None
+    return "is not the seed's words (pieces between '…' in order, in one seed it is derived from)"
+
+
+def test_label_check_rejects_composed_and_reworded_labels():
+    text = label_text("Gray3 p.29 identifies six **factors** that increase the occurrence of the ‘metaproblems’.")
+    assert label_problem("identifies six factors that increase the occurrence", [text], []) is None
+    assert label_problem("Gray … identifies six factors", [text], []) is None
+    assert label_problem("Gray identifies six factors", [text], []) is not None          # reference number dropped
+    assert label_problem("identifies six factors that increase the 'metaproblems'", [text], []) is not None
+    assert label_problem("six factors … Gray", [text], []) is not None                    # out of order
+    head = ["The label joins the heading ‘Communication’ to its list item."]
+    items = label_text("Communication\n\n  • • open and frequent;")
+    assert label_problem("Communication: open and frequent", [items], head) is None
+    assert label_problem("Communication: open and frequent", [items], []) is not None
+    assert label_problem("Resources: open and frequent", [items], head) is not None
+
+
+def test_every_claim_label_is_the_reviews_words(bundled, seed_raw):
+    """data/README.md: the label is the claim in the review's own words, trimmed, never paraphrased; '…' marks
+    words (or reference numbers) left out; a heading joined to its text is declared in an rdfs:comment."""
+    texts = {k: label_text(v) for k, v in seed_raw.items()}
+    notes = comments(bundled)
+    bad = {}
+    for n, d in claims(bundled):
+        problem = label_problem(d["label"], [texts[k] for k in d["derived_from"] if k in texts], notes.get(n, []))
+        if problem:
+            bad[n] = (problem, d["label"])
+    assert not bad
+
+
+def _sentence_end(text: str, end: int) -> str:
+    m = re.search(r"[.?!](?=\s|$)", text[end - 1:])
+    return m.group() if m else ""
+
+
+def test_no_benefit_is_read_from_a_question(bundled, seeds):
+    """A question the review asks ("Is this about improving outcomes for users, or is it more about organisational
+    benefits …?") does not claim what it asks about: no benefit's words come from a question."""
+    asked = []
+    for n, d in claims(bundled):
+        if d["claim_kind"] != "Benefit" or not d["quote"]:
+            continue
+        q = fold(d["quote"])
+        for k in d["derived_from"]:
+            i = seeds.get(k, "").find(q)
+            if i >= 0 and (q.endswith("?") or _sentence_end(seeds[k], i + len(q)) == "?"):
+                asked.append(n)
+    assert not asked
+    question = "Is this about improving outcomes for users, or is it more about organisational benefits"
+    assert question in seeds["glasby2006"]
+    argued = [d["claim_kind"] for _, d in claims(bundled) if question in fold(d["quote"])]
+    assert argued == ["Argument"]
+
+
+def _bullets(raw: str) -> list[str]:
+    return [fold(re.sub(r"^(?:\s*•)+", "", line)) for line in raw.splitlines() if line.strip().startswith("•")]
+
+
+@pytest.mark.parametrize("kind", ["LifecycleStage", "Principle"])
+def test_stages_and_principles_are_whole_bullets(bundled, seed_raw, kind):
+    """A stage of a lifecycle model is its whole bullet in label and quote: every sub-item, none left out."""
+    checked = 0
+    for n, d in claims(bundled):
+        if d["claim_kind"] != kind:
+            continue
+        bullets = [b for k in d["derived_from"] for b in _bullets(seed_raw[k])]
+        head = fold(d["quote"])[:40]
+        mine = [b for b in bullets if b.startswith(head)]
+        assert len(mine) == 1, (n, mine)
+        whole = mine[0].rstrip(";.")
+        assert fold(d["quote"]).rstrip(";.") == whole, n
+        assert fold(d["label"]).rstrip(";.") == whole, n
+        checked += 1
+    assert checked >= 6
+
+
+def test_the_four_es_are_the_reviews_own(bundled, seeds):
+    """003 takes the '3 Es' from the Audit Commission (2005, page 24) and adds Equity itself: the Commission is
+    not evidence for the four Es."""
+    variant = seeds["briefingch1variant"]
+    cite = "Audit Commission (2005). Governing Partnerships – Bridging the Accountability Gap. page 24"
+    added = "Using these ‘3 Es’ categories and adding a fourth dimension of quality – Equity"
+    assert cite in variant and added in variant and variant.index(cite) < variant.index(added)
+    four = [n for n, d in claims(bundled) if "four 'Es' of quality" in d["label"]]
+    assert four
+    credited = [(u, n) for n in four for u, _, e in bundled.nx.in_edges(n, data=True)
+                if e["kind"] == "evidences" and bundled.nx.nodes[u].get("key") == "auditcommission2005"]
+    assert not credited
+
+
+def test_the_interlinks_reference_list_is_a_record_not_evidence(bundled, seeds):
+    """The example's 'External Links and References' list supports no statement as a whole (no pooled link);
+    each listed work that the text cites has a direct link whose quote is in the text; the rest are cited nowhere
+    in the text and evidence nothing."""
+    g = bundled.nx
+    text = seeds["allens75"]
+    start = text.index("Section 75 Partnership Agreements: NHS Act 2006")
+    body = text[start:text.index("External Links and References")]
+    pools = [n for n, d in g.nodes(data=True) if d["kind"] == "pool" and d["review"] == "allens75"]
+    assert len(pools) == 1
+    assert not [e for _, _, e in g.in_edges(pools[0], data=True) if e["kind"] == "evidences"]
+    members = [u for u, _, e in g.in_edges(pools[0], data=True) if e["kind"] == "pooled_in"]
+    cited, uncited = [], []
+    for m in members:
+        links = [e for _, _, e in g.out_edges(m, data=True) if e["kind"] == "evidences" and e["citing"] == "allens75"]
+        d = g.nodes[m]
+        title = " ".join(re.findall(r"\w+", d["title"].lower())[:3])
+        if links:
+            assert all(fold(e["quote"]) in body for e in links), m
+            cited.append(m)
+        else:
+            assert title not in " ".join(re.findall(r"\w+", body.lower())), m
+            assert not [e for _, _, e in g.out_edges(m, data=True) if e["kind"] == "evidences"], m
+            uncited.append(m)
+    assert len(cited) == len(uncited) == 5
