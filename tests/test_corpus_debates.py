@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from test_corpus import fold, seeds  # noqa: F401  (the seeds fixture)
+from seedtexts import fold  # the seeds fixture is in conftest.py
 
 pytestmark = pytest.mark.seeds
 
