@@ -193,3 +193,42 @@ def test_the_interlinks_reference_list_is_a_record_not_evidence(bundled, seeds):
             assert not [e for _, _, e in g.out_edges(m, data=True) if e["kind"] == "evidences"], m
             uncited.append(m)
     assert len(cited) == len(uncited) == 5
+
+
+def _leathard_table(raw: str) -> dict[str, list[str]]:
+    """Table 7.1 of 001 by column, as printed: rows 'A | B | C |', cells left empty where a column has ended.
+    One cell runs two terms together ('GroupworkCollaboration'); it is split where a capital follows a small
+    letter."""
+    lines = raw.splitlines()
+    start = lines.index("Concept-based | Process-based | Agency-based |") + 2
+    cols: dict[str, list[str]] = {"concept": [], "process": [], "agency": []}
+    for line in lines[start:]:
+        if "|" not in line and not re.fullmatch(r"[A-Za-z-]+", line.strip()):   # the prose after the table
+            break
+        for name, cell in zip(cols, [c.strip() for c in line.rstrip().rstrip("|").split("|")], strict=False):
+            cols[name] += [t for t in re.split(r"(?<=[a-z])(?=[A-Z])", cell) if t]
+    return cols
+
+
+def test_leathards_table_every_term_is_a_claim_in_its_column(bundled, seed_raw):
+    """Each of the 52 terms of Table 7.1 is a claim, in order, in the set of its column with that column's claim
+    ('concept-based terms' …), attributed to Leathard (1994)."""
+    g = bundled.nx
+    table = _leathard_table(seed_raw["partnershipworkingch7"])
+    assert sum(map(len, table.values())) == 52
+    for name, terms in table.items():
+        heads = [n for n, d in claims(bundled) if d["label"] == f"{name}-based terms"
+                 and "partnershipworkingch7" in d["derived_from"]]
+        assert len(heads) == 1, name
+        sets = [s for _, s, e in g.out_edges(heads[0], data=True) if e["kind"] == "member_of"
+                and any(e2["kind"] == "member_of" for _, _, e2 in g.out_edges(s, data=True))]
+        assert len(sets) == 1, name
+        members = sorted(((e["position"], g.nodes[m]) for m, _, e in g.in_edges(sets[0], data=True)
+                          if e["kind"] == "member_of" and m != heads[0]), key=lambda x: x[0])
+        assert [d["label"] for _, d in members] == terms, name
+        assert [p for p, _ in members] == list(range(1, len(terms) + 1))
+    for n, d in claims(bundled):
+        if re.match(r"claim:s001-leathard-\w+-term-", n):
+            cited = {g.nodes[u]["key"] for u, _, e in g.in_edges(n, data=True) if e["kind"] == "evidences"}
+            assert cited == {"leathard1994"}, n
+
