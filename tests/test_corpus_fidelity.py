@@ -232,3 +232,108 @@ def test_leathards_table_every_term_is_a_claim_in_its_column(bundled, seed_raw):
             cited = {g.nodes[u]["key"] for u, _, e in g.in_edges(n, data=True) if e["kind"] == "evidences"}
             assert cited == {"leathard1994"}, n
 
+
+# What a review says a work says, in passing (a reporting clause inside the citing words), and the work: each is a
+# claim of its own, stated in that seed, with a direct link from that work.
+ATTRIBUTED = [
+    ("wildridgereview", "over half mentioned some variation on a ‘common vision’ amongst their top critical success "
+                        "factors", "wr16wilsoncharlton"),
+    ("wildridgereview", "put them at the ‘heart of the UK government's agenda’", "wr12elstonfulop"),
+    ("wildridgereview", "feel that the ‘essence’ of partnership working has been ‘captured by Pratt’", "balloch2001"),
+    ("wildridgereview", "views PFI as an example of a PPP", "wr64kelly"),
+    ("wildridgereview", "uses the example of an acute trust integrating with a community trust", "wr34challis"),
+    ("wildridgereview", "sees it as a necessary component", "wr21crawford"),
+    ("wildridgereview", "says that this is ‘rarely the case in reality’", "wr27peckham"),
+    ("wildridgereview", "propounds an ‘optimistic model’ of interprofessionality", "wr38"),
+    ("wildridgereview", "You can integrate all of the services for some of the people", "wr04"),
+    ("wildridgereview", "A partnership is ‘an emergent process.’", "gray1989"),
+    ("wildridgereview", "we think the partnerships principles are generic", "wr01nuffieldinstituteforhealth"),
+    ("wildridgereview", "the issue is not about how we develop organizations", "wr69banks"),
+    ("wildridgereview", "The brief for LSPs varies by area", "wr40"),
+    ("wildridgereview", "provides a reading list on current issues for PCTs/PCOs", "wr45kingsfundinformationandlibraryservice"),
+    ("briefing2009ch1", "originally proposed by Rittel and Webber [1973] in a paper on social planning", "hudson2006"),
+    ("briefing2009ch1", "e.g. Caleb Ness; Victoria Climbié", "calebnessnd"),
+    ("briefing2009ch1", "e.g. Caleb Ness; Victoria Climbié", "victoriaclimbiend"),
+    ("glasby2006", "the development of community mental health teams from local and informal approaches",
+     "nationalserviceframeworkformentalhealth"),
+]
+
+
+@pytest.mark.parametrize("seed, words, work", ATTRIBUTED, ids=[w for _, _, w in ATTRIBUTED])
+def test_a_statement_attributed_to_a_work_is_a_claim_it_evidences(bundled, seeds, seed, words, work):
+    assert words in seeds[seed]
+    g = bundled.nx
+    stating = [n for n, d in claims(bundled) if seed in d["derived_from"] and words in fold(d["quote"])]
+    assert stating, words
+    assert any(g.nodes[u].get("key") == work and e["attribution"] == "direct" and e["citing"] == seed
+               for n in stating for u, _, e in g.in_edges(n, data=True) if e["kind"] == "evidences"), (words, work)
+
+
+# Citing words that state nothing a claim should hold, and why.
+LINK_WORDS_NOT_CLAIMS = {
+    "These findings are consistent with other published studies": "the review's words attaching the citations to "
+                                                                  "its own findings",
+    "Governing Partnerships – Bridging the Accountability Gap, a 2005 publication by the Audit Commission drew on":
+        "what the report drew on (its method), not a statement it makes",
+    "some key questions and messages came out of the event": "the lead-in to the symposium's messages, each a claim",
+    "many delegates expressed a desire for": "the lead-in to a message of the symposium (the claim)",
+    "With hindsight this seems the most significant lesson of all from the symposium": "says which message was the "
+                                                                                         "most significant",
+    "Despite health and social care partnerships being a key feature of the health and social care white paper":
+        "the abstract's words for the white paper's pledges, the claim they evidence",
+    "‘Partnerships are hard work.’": "the words the review illustrates its claim with ('hard work')",
+    "successful partnerships can achieve goals that individual agencies cannot": "the claim, in the cited words",
+    "Plampling et al (2000) make a distinction between": "names the distinction whose two kinds are claims",
+    "Might this even allow the needs of the service user": "the reference closes the paragraph; the question is a "
+                                                            "claim of its own",
+    "Ling32 explores this partnership further": "says only that the work discusses HIMPs further",
+    "Barnes and others (2005) conducted an evaluation of Health Action Zones": "says what the work is; its finding "
+                                                                                "is the claim",
+    "Gray3 p.11 uses the phrase ‘an emergent process’": "the phrase is a claim of its own (A partnership is ‘an "
+                                                         "emergent process.’)",
+}
+
+
+def _words(text: str) -> str:
+    return " ".join(re.sub(r"[\W\d_]+", " ", text).split())
+
+
+def _shares_words(a: str, b: str, run: int = 18) -> bool:
+    """Whether ``a`` is in ``b`` once reference numbers and punctuation are set aside, or they share a passage."""
+    wa, wb = _words(a), _words(b)
+    return bool(wa) and wa in wb or any(a[i:i + run] in b for i in range(0, max(1, len(a) - run + 1)))
+
+
+def _only_a_citation(text: str) -> bool:
+    """Names, years, reference numbers and page locators, nothing else: "(University of Warwick et al, 2004 p26)"."""
+    rest = re.sub(r"\b(?:p\.?|pages?)\s?\d+|\b(?:[A-Z]\S*|and|et|al|of|for|the)\b|[\W\d_]", "", text)
+    return not rest
+
+
+def test_no_statement_lives_only_in_a_link_quote(bundled):
+    """Each sentence of the citing words of every evidence link is its claim's words, a citation (names, years,
+    reference numbers), the lead-in shared by the items of one list, or a statement that is a claim of its own
+    which the same work evidences — else it is listed above with the reason."""
+    g = bundled.nx
+    text = {n: fold(d["quote"] + " " + d["label"]) for n, d in claims(bundled)}
+    sets_of: dict[str, set[str]] = {}
+    for m, s, e in g.edges(data=True):
+        if e["kind"] == "member_of":
+            sets_of.setdefault(m, set()).add(s)
+    links = [(u, v, e) for u, v, e in g.edges(data=True) if e["kind"] == "evidences" and e["quote"]]
+    claims_by_quote: dict[tuple[str, str], set[str]] = {}
+    for u, v, e in links:
+        claims_by_quote.setdefault((u, fold(e["quote"])), set()).add(v)
+    lonely = []
+    for u, v, e in links:
+        q = fold(e["quote"])
+        if any(sets_of.get(v, set()) & sets_of.get(s, set()) for s in claims_by_quote[(u, q)] - {v}):
+            continue                                                    # a lead-in shared by a list's items
+        others = [text[w] for _, w, e2 in g.out_edges(u, data=True) if e2["kind"] == "evidences" and w != v]
+        for sentence in re.split(r"(?<=[.?!’])\s+(?=[A-Z‘])", q):
+            if (_shares_words(sentence, text[v]) or _only_a_citation(sentence)
+                    or any(k in sentence for k in LINK_WORDS_NOT_CLAIMS)
+                    or any(_shares_words(sentence, o, run=40) for o in others)):
+                continue
+            lonely.append((e["evidence"], sentence))
+    assert not lonely
