@@ -184,6 +184,44 @@ def bench_memory(label: str, data: Path, limit_bytes: float, binding: bool = Tru
     return r
 
 
+VALIDATE = """
+import json, resource, sys, time
+from partnergraph.checks.validate import validate
+t = time.perf_counter()
+findings = validate(sys.argv[1], engine=sys.argv[2])
+print(json.dumps({"seconds": time.perf_counter() - t, "findings": len(findings),
+                  "maxrss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
+"""
+
+
+def validate_cmd(data: Path, engine: str) -> list[str]:
+    return [sys.executable, "-m", "partnergraph", "validate", "--quiet", "--data", str(data), "--shacl-engine",
+            engine]
+
+
+def bench_validate_engines(data: Path, runs: int, limit: float) -> Result:
+    """``validate`` with SHACL on the bundled data, the fast engine against pySHACL (what it used before),
+    alternating, both as the CLI a user runs."""
+    ours, theirs = [], []
+    for _ in range(runs):
+        ours.append(wall(validate_cmd(data, "fast")))
+        theirs.append(wall(validate_cmd(data, "pyshacl")))
+    r = Result("bundled: validate with SHACL, fast engine vs pySHACL", med(ours), med(theirs), limit,
+               samples={"partnergraph": ours, "pySHACL": theirs})
+    say(f"  {r.name}: {r.ours:.2f} s vs {r.theirs:.2f} s = {r.ratio:.3f}× (target ≤ {limit}×) {r.verdict}")
+    return r
+
+
+def bench_validate(label: str, data: Path, limit: float, limit_bytes: float, binding: bool = True) -> list[Result]:
+    """``validate`` with SHACL on a corpus: wall time (no cache: validate reads the files) and peak memory."""
+    out = inproc(VALIDATE, [str(data), "fast"])
+    t = Result(f"{label}: validate with SHACL, wall", out["seconds"], None, limit, binding=binding)
+    m = Result(f"{label}: validate with SHACL, peak memory", out["maxrss"] / GIB, None, limit_bytes / GIB,
+               unit="GiB", binding=binding)
+    say(f"  {t.name}: {t.ours:.1f} s (target ≤ {limit:.0f} s) {t.verdict}; {m.ours:.2f} GiB {m.verdict}")
+    return [t, m]
+
+
 def make_import_file(target_bib: Path, n: int, out: Path, seed: int = 11, dup_fraction: float = 0.1) -> int:
     """``n`` new entries (keys ``n000000``…) of which ``dup_fraction`` copy entries of ``target_bib`` under a
     new key (the duplicates ``bib add`` must find). Returns the number of planted duplicates."""
@@ -330,8 +368,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="where corpora and caches go")
     ap.add_argument("--no-map", action="store_true", help="leave out the browser map measurement")
     ap.add_argument("--no-bib-add", action="store_true", help="leave out the bib add measurement")
-    ap.add_argument("--results", type=Path, default=HERE / "RESULTS.md", help="file to write the figures into")
-    ap.add_argument("--no-write", action="store_true", help="print only; do not touch RESULTS.md")
+    ap.add_argument("--write", action="store_true",
+                    help="write the figures into benchmarks/RESULTS.md (otherwise they are only printed)")
+    ap.add_argument("--results", type=Path, default=None, help="write the figures into this file instead")
     args = ap.parse_args(argv)
     runs = args.runs or (3 if args.quick else 5)
     sizes = [s.strip() for s in (args.sizes or ("bundled,1k,10k" if args.quick else "bundled,1k,10k,100k"))
@@ -348,6 +387,8 @@ def main(argv: list[str] | None = None) -> int:
             data = ROOT / "data"
             say("bundled data:")
             results.append(bench_warm("bundled", data, runs, 0.2, args.work))
+            results.append(bench_validate_engines(data, min(runs, 3), 0.1))
+            results.append(bench_validate("bundled", data, 3.0, 2 * GIB))
             continue
         n = parse_size(label)
         data = args.work / label
@@ -369,6 +410,7 @@ def main(argv: list[str] | None = None) -> int:
         results += [cold, nocache]
         results.append(bench_warm(label, data, runs, 0.05, args.work, binding))
         results.append(bench_memory(label, data, 2 * GIB, binding))
+        results += bench_validate(label, data, 60.0, 2 * GIB, binding)
     if not args.no_bib_add and not args.quick:
         say("bib add:")
         try:
@@ -382,9 +424,12 @@ def main(argv: list[str] | None = None) -> int:
     text = report(results, info, mach, runs, started)
     say("")
     say(text)
-    if not args.no_write:
-        write_results(text, args.results, started)
-        say(f"written to {args.results}")
+    if args.write or args.results:
+        target = args.results or HERE / "RESULTS.md"
+        write_results(text, target, started)
+        say(f"written to {target}")
+    else:
+        say("(printed only: --write puts these figures into benchmarks/RESULTS.md)")
     return 0
 
 

@@ -96,3 +96,13 @@ def test_runner_runs(tmp_path):
     assert "200: cold load + question" in out.stdout and "peak memory" in out.stdout
     text = (tmp_path / "RESULTS.md").read_text(encoding="utf-8")
     assert "<!-- results:start -->" in text and "| target |" in text
+
+
+def test_runner_writes_results_only_when_asked(tmp_path):
+    tracked = BENCH / "RESULTS.md"
+    before = tracked.read_bytes()
+    out = subprocess.run([sys.executable, str(BENCH / "run.py"), "--sizes", "200", "--runs", "1", "--no-map",
+                          "--no-bib-add", "--work", str(tmp_path)], capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "| target |" in out.stdout and "printed only" in out.stdout
+    assert tracked.read_bytes() == before

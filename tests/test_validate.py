@@ -10,7 +10,7 @@ from partnergraph.checks.validate import validate
 LINK_E1 = "    pg:locator \"p.11\" ;\n"
 
 
-@pytest.mark.parametrize("bib, ttl, rule, severity", [
+CASES = [
     pytest.param(TINY_BIB, TINY_TTL.replace(LINK_E1, ""), "DirectLocatorShape", "warning", id="direct-no-locator"),
     pytest.param(TINY_BIB, TINY_TTL.replace("prov:hadMember source:gray1989, source:auditcommission1998",
                                             "prov:hadMember source:gray1989"), "PoolShape", "error",
@@ -34,7 +34,10 @@ LINK_E1 = "    pg:locator \"p.11\" ;\n"
     pytest.param(TINY_BIB, TINY_TTL.replace("prov:wasDerivedFrom source:review2004 .\n\nclaim:trust",
                                             "prov:wasDerivedFrom source:ghost .\n\nclaim:trust"),
                  "key-exists", "error", id="derived-from-unknown-key"),
-])
+]
+
+
+@pytest.mark.parametrize("bib, ttl, rule, severity", CASES)
 def test_rule_fires(tmp_path, bib, ttl, rule, severity):
     (tmp_path / "sources.bib").write_text(bib, encoding="utf-8")
     (tmp_path / "claims.ttl").write_text(ttl, encoding="utf-8")

@@ -1,4 +1,4 @@
-"""Validation: SHACL shapes (pySHACL) plus the integrity rules that span files, each finding with a place.
+"""Validation: SHACL shapes (:mod:`.shacl`) plus the integrity rules that span files, each finding with a place.
 
 >>> from partnergraph.checks.validate import Finding
 >>> Finding("error", "key-exists", "no such key", "data/claims.ttl", 12).where
@@ -7,15 +7,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..core.errors import PartnergraphError
-from ..core.namespaces import PGID, SH, curie
-from ..files.bibtex import parse_bibtex_text
-from ..files.datadir import DataDir, shapes_text
-from ..files.turtle import find_problem_line, find_subject_line
-from ..store.embedded import GRAPH_CLAIMS, GRAPH_SOURCES, load_store, run_sparql
+from ..core.namespaces import PGID, curie
+from ..files.bibtex import key_list, parse_bibtex_text
+from ..files.datadir import DataDir, shapes_texts
+from ..files.turtle import TurtleLines, find_problem_line
+from ..store.bibrdf import source_iri
+from ..store.embedded import GRAPH_CLAIMS, load_store, run_sparql
 from ..store.rules import problems, source_keys
+from .shacl import run_shacl
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,30 +39,37 @@ class Finding:
         return self.iri or ""
 
 
-def validate(data=None, *, shacl: bool = True) -> list[Finding]:
+def validate(data=None, *, shacl: bool = True, engine: str = "fast",
+             progress: Callable[[str], None] | None = None) -> list[Finding]:
     """Check a data directory: parse errors, SHACL shapes and cross-file integrity. Returns every finding
-    (errors first, then warnings, each in file order)."""
+    (errors first, then warnings, each in file order). ``engine="reference"`` runs the shapes with pySHACL;
+    ``progress`` is told the name of each stage as it starts."""
+    say = progress or (lambda stage: None)
+    say("reading the data")
     d = DataDir.open(data)
     findings: list[Finding] = []
-    library = parse_bibtex_text(d.sources_text(), d.sources_path)
-    for f in library.failures:
-        findings.append(Finding("error", "bibtex-syntax", f.reason, str(d.sources_path), f.line))
     try:
-        store, _ = load_store(d, strict=False)
+        store, library = load_store(d, strict=False)  # the bibliography is parsed once, here
     except PartnergraphError as exc:  # Turtle syntax: nothing more can be checked
+        library = parse_bibtex_text(d.sources_text(), d.sources_path)
+        findings += [Finding("error", "bibtex-syntax", f.reason, str(d.sources_path), f.line)
+                     for f in library.failures]
         findings.append(Finding("error", "turtle-syntax", exc.message.split(": ", 1)[-1],
                                 str(getattr(exc, "path", d.claims_path)), getattr(exc, "line", None)))
         return findings
+    for f in library.failures:
+        findings.append(Finding("error", "bibtex-syntax", f.reason, str(d.sources_path), f.line))
     claims_text = d.claims_text()
+    lines = TurtleLines(claims_text)  # built once: every finding is located by one look-up
     src_lines = {s.key: s.line for s in library.sources}
 
     def place(iri: str) -> tuple[str | None, int | None]:
         if iri.startswith(PGID + "source/") and iri[len(PGID) + 7:] in src_lines:
             return str(d.sources_path), src_lines[iri[len(PGID) + 7:]]
-        line = find_subject_line(claims_text, iri)
+        line = lines.line_of(iri)
         return (str(d.claims_path), line) if line else (None, None)
 
-
+    say("checking the links between the files")
     # the rules of the data: the same set the graph builder (every reader) checks
     for p in problems(_plain(store), source_keys(store)):
         file, line = _place_problem(d, claims_text, p)
@@ -67,21 +77,31 @@ def validate(data=None, *, shacl: bool = True) -> list[Finding]:
     used: set[str] = set()
     q = f"""SELECT DISTINCT ?s WHERE {{ GRAPH <{GRAPH_CLAIMS}> {{ ?x ?p ?s }}
             FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{PGID}source/")) }}"""
-    for r in run_sparql(store, q):
+    for r in run_sparql(_plain(store), q):
         used.add(r["s"].value)
-    for r in run_sparql(store, f"""SELECT ?s WHERE {{ GRAPH <{GRAPH_SOURCES}> {{ ?x pg:asCitedIn ?s }} }}"""):
-        used.add(r["s"].value)
+    for s in library.sources:  # a source known through a review uses that review (pg:asCitedIn)
+        used.update(source_iri(k) for k in key_list(s.get("citedin", "")))
     for key, line in src_lines.items():
-        iri = PGID + "source/" + key
+        iri = source_iri(key)
         if iri not in used:
             findings.append(Finding("warning", "unused-source", f"source '{key}' is not used by any claim, "
                                     "evidence link or pool", str(d.sources_path), line, iri))
     if shacl:
-        findings.extend(_shacl(store, place))
+        say("checking the SHACL shapes")
+        full = store.store if hasattr(store, "without_sources") else store
+        for res in run_shacl(full, shapes_texts(), engine=engine):
+            file, line = place(res.focus)
+            detail = f" ({_short(res.path)})" if res.path else ""
+            findings.append(Finding("error" if res.error else "warning", _rule(res.shape),
+                                    f"{_short(res.focus)}: {res.message}{detail}", file, line, res.focus))
     findings = list(dict.fromkeys(findings))
     syntax = ("bibtex-syntax", "turtle-syntax")
     findings.sort(key=lambda f: (f.severity != "error", f.rule not in syntax, f.file or "~", f.line or 0, f.rule))
     return findings
+
+
+def _rule(shape: str | None) -> str:
+    return shape.rsplit("#", 1)[-1].rsplit("/", 1)[-1] if shape else "shape"
 
 
 def _plain(store):
@@ -121,50 +141,6 @@ def first_error(data=None) -> tuple[Finding | None, int]:
 
 def _short(iri: str) -> str:
     return curie(iri)
-
-
-def _shacl(store, place) -> list[Finding]:
-    import pyoxigraph as ox
-    import rdflib
-    from pyshacl import validate as shacl_validate
-
-
-    data = rdflib.Graph()
-    for g in store.named_graphs():
-        data.parse(data=store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g), format="nt")
-    shapes = rdflib.Graph().parse(data=shapes_text(), format="turtle")
-    _conforms, results, _text = shacl_validate(data, shacl_graph=shapes, inference="none", advanced=True,
-                                               allow_warnings=True)
-    sh = rdflib.Namespace(SH)
-    out = []
-    for res in results.subjects(rdflib.RDF.type, sh.ValidationResult):
-        focus = results.value(res, sh.focusNode)
-        sev = results.value(res, sh.resultSeverity)
-        msg = str(results.value(res, sh.resultMessage) or "")
-        shape = results.value(res, sh.sourceShape)
-        parent = _shape_name(results, shapes, shape, sh)
-        path = results.value(res, sh.resultPath)
-        if isinstance(focus, rdflib.BNode):  # a quote node: report the link that holds it
-            owner = next(data.subjects(None, focus), None)
-            focus = owner if owner is not None else focus
-        iri = str(focus)
-        file, line = place(iri)
-        detail = f" ({_short(str(path))})" if isinstance(path, rdflib.URIRef) and path else ""
-        out.append(Finding("warning" if sev == sh.Warning else "error", parent,
-                           f"{_short(iri)}: {msg}{detail}", file, line, iri))
-    return out
-
-
-def _shape_name(results, shapes, shape, sh) -> str:
-    import rdflib
-
-    if isinstance(shape, rdflib.URIRef):
-        return str(shape).rsplit("#", 1)[-1]
-    for s in shapes.subjects(sh.property, shape):
-        return str(s).rsplit("#", 1)[-1]
-    for s in shapes.subjects(sh.sparql, shape):
-        return str(s).rsplit("#", 1)[-1]
-    return "shape"
 
 
 __all__ = ["Finding", "first_error", "validate"]

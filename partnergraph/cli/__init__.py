@@ -11,6 +11,7 @@ May import: everything (the CLI is the top stage).
 from __future__ import annotations
 
 import sys
+import threading
 
 import click
 
@@ -22,34 +23,80 @@ from . import review as _review  # noqa: F401  (the reviewers')
 from . import store as _store  # noqa: F401  (the teams')
 from .common import data_options, default_format, emit, load_graph, main, output_options
 
-__all__ = ["main"]
+__all__ = ["Progress", "main"]
 
 
 @main.command()
 @data_options
 @output_options
-@click.option("--no-shacl", is_flag=True, help="Skip the SHACL shapes (integrity checks only; faster).")
-@click.option("-q", "--quiet", is_flag=True, help="List errors only; count the warnings.")
-def validate(data, store, fmt, no_shacl, quiet):
+@click.option("--no-shacl", is_flag=True, help="Skip the SHACL shapes (integrity checks only).")
+@click.option("--shacl-engine", type=click.Choice(["fast", "pyshacl"]), default="fast", show_default=True,
+              help="Run the shapes with the fast engine or with pySHACL, the reference (slow).")
+@click.option("-q", "--quiet", is_flag=True,
+              help="Print the errors only, one line each, and nothing when the data is valid (the exit code says "
+                   "it); with --format, the errors in that format and, for a table, the counts.")
+def validate(data, store, fmt, no_shacl, shacl_engine, quiet):
     """Check the data: BibTeX and Turtle syntax, SHACL shapes, cross-file integrity.
 
     Each finding names the file and line (or the IRI) and the rule. Exit 0 when there are no errors
     (warnings allowed), 1 on any error.
     """
-    findings = run_validate(data, shacl=not no_shacl)
-    f = default_format(fmt)
-    shown = [x for x in findings if x.severity == "error"] if quiet else findings
+    with Progress("validate") as progress:
+        findings = run_validate(data, shacl=not no_shacl, progress=progress.stage,
+                                engine="reference" if shacl_engine == "pyshacl" else "fast")
+    errors = [x for x in findings if x.severity == "error"]
+    shown = errors if quiet else findings
     rows = [{"severity": x.severity, "where": x.where, "rule": x.rule, "message": x.message} for x in shown]
+    f = "table" if quiet and fmt is None else default_format(fmt)
     if f == "table":
         for r in rows:
             click.echo(f"{r['where']}: {r['severity']}: [{r['rule']}] {r['message']}")
-        n_err = sum(x.severity == "error" for x in findings)
-        n_warn = len(findings) - n_err
-        click.echo(f"{n_err} error(s), {n_warn} warning(s)" + ("" if n_err else " — valid"))
+        if not (quiet and fmt is None):
+            n_warn = len(findings) - len(errors)
+            click.echo(f"{len(errors)} error(s), {n_warn} warning(s)" + ("" if errors else " — valid"))
     else:
         click.echo(render(rows, f), nl=False)
-    if any(x.severity == "error" for x in findings):
+    if errors:
         sys.exit(1)
+
+
+class Progress:
+    """A progress line on stderr for a command that takes longer than ``after`` seconds, and only on a terminal:
+    ``validate: checking the SHACL shapes…``, cleared when the command ends."""
+
+    def __init__(self, command: str, after: float = 2.0):
+        self.command, self.after = command, after
+        self.current = ""
+        self.shown = False
+        self.tty = sys.stderr.isatty()
+        self._timer: threading.Timer | None = None
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> Progress:
+        if self.tty:
+            self._timer = threading.Timer(self.after, self._show)
+            self._timer.daemon = True
+            self._timer.start()
+        return self
+
+    def _show(self) -> None:
+        with self._lock:
+            self.shown = True
+            sys.stderr.write(f"\r\033[K{self.command}: {self.current}…")
+            sys.stderr.flush()
+
+    def stage(self, name: str) -> None:
+        self.current = name
+        if self.shown:
+            self._show()
+
+    def __exit__(self, *exc) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        with self._lock:
+            if self.shown:
+                sys.stderr.write("\r\033[K")
+                sys.stderr.flush()
 
 
 @main.command()

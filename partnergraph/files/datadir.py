@@ -27,6 +27,7 @@ __all__ = [
     "ontology_text",
     "read_text",
     "shapes_text",
+    "shapes_texts",
 ]
 
 
@@ -67,6 +68,13 @@ def ontology_text() -> str:
 
 def shapes_text() -> str:
     return resources.files("partnergraph").joinpath("shapes.ttl").read_text(encoding="utf-8")
+
+
+def shapes_texts() -> list[str]:
+    """Every SHACL shapes file of the package (``shapes.ttl`` and any other ``*shapes.ttl`` beside it)."""
+    root = resources.files("partnergraph")
+    names = sorted(f.name for f in root.iterdir() if f.name.endswith("shapes.ttl"))
+    return [root.joinpath(n).read_text(encoding="utf-8") for n in names]
 
 
 @dataclass(slots=True)

@@ -14,12 +14,14 @@ claim:b a pg:Benefit .
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from ..core.namespaces import PGID, PREFIXES, RDF, RDFS, XSD
 
 __all__ = [
     "PREFIX_ORDER",
+    "TurtleLines",
     "find_control_line",
     "find_problem_line",
     "find_subject_line",
@@ -220,26 +222,67 @@ def split_header(text: str) -> tuple[str, str]:
     return "".join(lines[:i]), "".join(lines[i:])
 
 
+_PREFIX_DECL = re.compile(r"@prefix\s+([A-Za-z0-9_-]*):\s*<([^>]*)>")
+_TERM = r"<[^>\s]*>|[A-Za-z0-9_-]*:[^\s;,()\[\]\"'<>]*"
+_SUBJECT = re.compile(rf"(?m)^[ \t]*({_TERM})")
+_ANY_TERM = re.compile(_TERM)
+
+
+class TurtleLines:
+    r"""Where each IRI is written in a Turtle text, indexed once: the ONE place that locates Turtle lines.
+
+    ``line_of(iri)`` is the 1-based line where ``iri`` is first written at the start of a line (as a subject),
+    in full (``<…>``) or with a prefix the text declares; failing that, the first line that names it anywhere.
+    Building the index reads the text once, so locating thousands of findings costs one pass, not one each.
+
+    >>> t = TurtleLines("@prefix claim: <https://w3id.org/partnergraph/id/claim/> .\n\n"
+    ...                 "claim:x a pg:Benefit ;\n    pg:addresses claim:y .\n")
+    >>> t.line_of("https://w3id.org/partnergraph/id/claim/x"), t.line_of("https://w3id.org/partnergraph/id/claim/y")
+    (3, 4)
+    """
+
+    def __init__(self, text: str):
+        self._text = text
+        self._prefixes = {p: iri for p, iri in _PREFIX_DECL.findall(text)}
+        self._prefixes.setdefault("pgid", PGID)
+        self._starts: list[int] | None = None
+        self._subjects = self._index(_SUBJECT.finditer(text), group=1)
+        self._anywhere: dict[str, int] | None = None
+
+    def _expand(self, token: str) -> str | None:
+        if token.startswith("<"):
+            return token[1:-1]
+        prefix, _, local = token.partition(":")
+        ns = self._prefixes.get(prefix)
+        local = local.rstrip(".")
+        return None if ns is None or not local and token.endswith(".") else ns + local
+
+    def _line(self, pos: int) -> int:
+        if self._starts is None:
+            self._starts = [0] + [m.end() for m in re.finditer("\n", self._text)]
+        return bisect.bisect_right(self._starts, pos)
+
+    def _index(self, matches, group: int = 0) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for m in matches:
+            iri = self._expand(m.group(group))
+            if iri is not None and iri not in out:
+                out[iri] = m.start(group)
+        return out
+
+    def line_of(self, iri: str) -> int | None:
+        pos = self._subjects.get(iri)
+        if pos is None:
+            if self._anywhere is None:
+                self._anywhere = self._index(_ANY_TERM.finditer(self._text))
+            pos = self._anywhere.get(iri)
+        return None if pos is None else self._line(pos)
+
+
 def find_subject_line(text: str, iri: str) -> int | None:
-    """1-based line where ``iri`` is first written as a subject in Turtle ``text`` (full or prefixed form)."""
-    forms = [f"<{iri}>"]
-    for m in re.finditer(r"@prefix\s+([A-Za-z0-9_-]*):\s*<([^>]*)>", text):
-        if iri.startswith(m.group(2)):
-            forms.append(f"{m.group(1)}:{iri[len(m.group(2)):]}")
-    if iri.startswith(PGID):
-        forms.append("pgid:" + iri[len(PGID):])
-    best = None
-    for form in forms:
-        for mm in re.finditer(r"(?m)^[ \t]*" + re.escape(form) + r"(?=[\s;,.])", text):
-            pos = mm.start()
-            best = pos if best is None else min(best, pos)
-            break
-    if best is None:
-        for form in forms:
-            pos = text.find(form)
-            if pos >= 0:
-                best = pos if best is None else min(best, pos)
-    return None if best is None else text.count("\n", 0, best) + 1
+    """1-based line where ``iri`` is first written as a subject in Turtle ``text`` (full or prefixed form); for
+    many look-ups in one text build a :class:`TurtleLines` once."""
+    return TurtleLines(text).line_of(iri)
 
 
 _CONTROL_IN_TURTLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
