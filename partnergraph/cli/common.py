@@ -6,6 +6,7 @@ May import: ``partnergraph.api`` and everything below it.
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import sys
@@ -13,12 +14,13 @@ import sys
 import click
 
 from ..api import load
-from ..core.errors import PartnergraphError
+from ..core.errors import PartnergraphError, file_error
 from ..outputs.formats import FORMATS, render
 
 __all__ = ["CONTEXT", "Group", "data_options", "default_format", "emit", "fail", "load_graph", "main",
            "output_options"]
 
+_WRITE_ERRNOS = {errno.EROFS, errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
@@ -33,6 +35,10 @@ class Group(click.Group):
         except BrokenPipeError:
             sys.stderr.close()
             sys.exit(0)
+        except OSError as exc:  # a file the command reads or writes, not named by a more precise error above
+            if exc.filename is None:
+                raise
+            fail(file_error(exc, exc.filename, "write" if exc.errno in _WRITE_ERRNOS else "read"))
 
 
 def fail(exc: PartnergraphError):

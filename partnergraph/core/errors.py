@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import errno as _errno
 from pathlib import Path
 
 __all__ = [
     "AmbiguousError",
+    "FileAccessError",
     "ClaimSyntaxError",
     "DataDirError",
     "EncodingError",
@@ -17,6 +19,7 @@ __all__ = [
     "SourceParseError",
     "StoreError",
     "UnknownKeyError",
+    "file_error",
     "where",
 ]
 
@@ -101,3 +104,39 @@ class QueryError(PartnergraphError):
 
 class LockError(PartnergraphError):
     """Another partnergraph process is writing the data directory."""
+
+
+class FileAccessError(PartnergraphError, OSError):
+    """A file or folder cannot be read or written: its permissions, a read-only or full disk, a directory where
+    a file belongs. Still an ``OSError`` (code that tolerates a failed write, such as the cache, keeps doing so)."""
+
+    def __init__(self, message: str, hint: str | None = None, errno: int | None = None):
+        PartnergraphError.__init__(self, message, hint)
+        self.errno = errno
+
+
+_REASONS = {
+    _errno.EACCES: "permission denied", _errno.EPERM: "permission denied", _errno.EROFS: "read-only file system",
+    _errno.ENOSPC: "no space left on the disk", _errno.EDQUOT: "disk quota exceeded",
+    _errno.EISDIR: "is a directory, not a file", _errno.ENOTDIR: "is not a directory",
+    _errno.ENOENT: "no such file or directory", _errno.EFBIG: "file too large",
+}
+
+
+def file_error(exc: OSError, path: str | Path, action: str = "read") -> FileAccessError:
+    """An ``OSError`` met while reading or writing ``path`` as one line naming the path, with what to do."""
+    code = exc.errno
+    reason = _REASONS.get(code, (exc.strerror or str(exc)).lower()) if code is not None else str(exc)
+    folder = Path(path).absolute().parent if action == "write" else Path(path).absolute()
+    hints = {
+        _errno.EACCES: f"check the permissions of {folder}: you need to be able to {action} there",
+        _errno.EPERM: f"check the permissions of {folder}: you need to be able to {action} there",
+        _errno.EROFS: "write somewhere writable (give -o FILE, or copy the data and give --data DIR)",
+        _errno.ENOSPC: "free some disk space and run the command again (nothing was changed)",
+        _errno.EDQUOT: "free some disk space and run the command again (nothing was changed)",
+        _errno.EISDIR: f"{path} must be a file: move the directory away or name another file",
+        _errno.ENOTDIR: "check the path",
+        _errno.ENOENT: "check the path",
+    }
+    hint = hints.get(code, "check the path and the disk") if code is not None else "check the path and the disk"
+    return FileAccessError(f"{path}: cannot {action}: {reason}", hint=hint, errno=code)

@@ -30,7 +30,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from ..core.errors import LockError
+from ..core.errors import LockError, file_error
 
 __all__ = [
     "JOURNAL",
@@ -169,8 +169,14 @@ def commit(path: Path, files: dict[str, bytes]) -> None:
     """Replace ``files`` (name → bytes) in data directory ``path`` atomically (call with the lock held)."""
     if not files:
         return
-    for name, data in files.items():
-        _write_synced(path / _tmp_name(name), data, like=path / name)
+    try:
+        for name, data in files.items():
+            _write_synced(path / _tmp_name(name), data, like=path / name)
+    except OSError as exc:  # nothing renamed yet: the data files are as they were
+        for name in files:
+            with contextlib.suppress(OSError):
+                (path / _tmp_name(name)).unlink(missing_ok=True)
+        raise file_error(exc, path / next(iter(files)), "write") from None
     if len(files) > 1:
         _write_synced(path / (JOURNAL + ".tmp"), json.dumps({"files": sorted(files)}).encode())
         os.replace(path / (JOURNAL + ".tmp"), path / JOURNAL)
@@ -210,8 +216,11 @@ def write_atomic_bytes(path: Path, data: bytes, *, durable: bool | None = None) 
     """
     if durable is None:
         durable = not _inside(path, cache_dir())
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise file_error(exc, path, "write") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -220,11 +229,13 @@ def write_atomic_bytes(path: Path, data: bytes, *, durable: bool | None = None) 
             if durable:
                 os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
+        if isinstance(exc, OSError) and not isinstance(exc, FileNotFoundError):
+            raise file_error(exc, path, "write") from None
         raise
 
 

@@ -6,6 +6,7 @@ May import: ``partnergraph.core`` and the other ``partnergraph.files`` modules.
 
 from __future__ import annotations
 
+import errno
 import functools
 import hashlib
 import os
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from ..core.errors import DataDirError, EncodingError
+from ..core.errors import DataDirError, EncodingError, file_error
 from .atomic import JOURNAL, _pause, locked
 
 __all__ = [
@@ -96,10 +97,19 @@ class DataDir:
         if not p.is_dir():
             raise DataDirError(f"{p}: not a directory", hint="give --data DIR with sources.bib and claims.ttl")
         sp, cp = p / SOURCES_FILE, p / CLAIMS_FILE
+        try:
+            os.listdir(p)
+        except OSError as exc:
+            raise file_error(exc, p) from None
         for f in (sp, cp):
             if not f.exists():
                 raise DataDirError(f"{f}: missing", hint=f"a data directory holds {SOURCES_FILE} and {CLAIMS_FILE}")
-        sources, claims = _read_one_commit(p, sp, cp)
+            if f.is_dir():
+                raise file_error(IsADirectoryError(errno.EISDIR, "Is a directory"), f)
+        try:
+            sources, claims = _read_one_commit(p, sp, cp)
+        except OSError as exc:
+            raise file_error(exc, exc.filename or p) from None
         return cls(p, sp, cp, sources, claims)
 
     def digest(self) -> str:
