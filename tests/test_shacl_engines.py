@@ -26,12 +26,14 @@ def _reference_parses_each_query_once():
     from rdflib.plugins.sparql import processor
 
     original = processor.SPARQLProcessor.query
-    translate = functools.lru_cache(maxsize=256)(
-        lambda text, base: processor.translateQuery(processor.parseQuery(text), base, None))
+
+    @functools.lru_cache(maxsize=256)
+    def translate(text, base, ns):
+        return processor.translateQuery(processor.parseQuery(text), base, dict(ns))
 
     def query(self, q, initBindings=None, initNs=None, base=None, DEBUG=False):
-        if isinstance(q, str) and not initNs:
-            q = translate(q, base)
+        if isinstance(q, str):
+            q = translate(q, base, tuple(sorted((k, str(v)) for k, v in (initNs or {}).items())))
         return original(self, q, initBindings, initNs, base, DEBUG)
 
     processor.SPARQLProcessor.query = query
