@@ -192,7 +192,7 @@ def test_export_command_writes_the_default_file(fmt, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     r = CliRunner().invoke(main, ["export", "--to", fmt, "--dimension", "equity"])
     assert r.exit_code == 0, r.output
-    written = list(tmp_path.iterdir())
+    written = [p for p in (tmp_path / "partnergraph-output").iterdir() if p.name != ".gitignore"]
     assert len(written) == 1 and written[0].name.startswith("evidence-graph.") and written[0].stat().st_size > 0
 
 

@@ -4,11 +4,16 @@ progress on a terminal when it takes a while."""
 from __future__ import annotations
 
 import io
+import re
 import time
+from pathlib import Path
 
 from click.testing import CliRunner
 
 from partnergraph.cli import Progress, main
+from partnergraph.core.namespaces import PREFIXES
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 # ------------------------------------------------------------------ validate --quiet
@@ -69,3 +74,44 @@ def test_no_progress_line_for_a_quick_command(monkeypatch):
     with Progress("validate", after=5.0) as p:
         p.stage("reading the data")
     assert err.getvalue() == ""
+
+
+# ------------------------------------------------------------------ SPARQL mistakes
+def declared(text: str) -> list[str]:
+    return re.findall(r"`?\b([a-z]+):`?", text)
+
+
+def test_sparql_unknown_prefix_is_one_line_with_line_and_column():
+    r = CliRunner().invoke(main, ["sparql", "SELECT ?x WHERE { ?x a foo:Bar }"])
+    assert r.exit_code == 1
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 2, r.stderr
+    assert lines[0] == "Error: SPARQL syntax error at line 1, column 24: unknown prefix 'foo:'", lines[0]
+    assert lines[1].startswith("Hint: ")
+
+
+def test_sparql_error_on_a_later_line_counts_the_users_lines():
+    r = CliRunner().invoke(main, ["sparql", "SELECT ?x WHERE {\n  ?x a pg:Benefit .\n  ?x ex:y ?z }"])
+    assert r.exit_code == 1
+    assert r.stderr.startswith("Error: SPARQL syntax error at line 3, column 6: unknown prefix 'ex:'"), r.stderr
+
+
+def test_sparql_other_syntax_errors_are_short():
+    r = CliRunner().invoke(main, ["sparql", "SELECT ?x WHERE { ?x "])
+    assert r.exit_code == 1
+    first = r.stderr.splitlines()[0]
+    assert first.startswith("Error: SPARQL syntax error at line 1, column ") and len(first) <= 160, first
+
+
+def test_declared_prefixes_come_from_one_place():
+    """The hint, ``sparql -h`` and the README name the same prefixes, in the same order, as the code declares."""
+    want = list(PREFIXES)
+    r = CliRunner().invoke(main, ["sparql", "SELECT ?x WHERE { ?x a foo:Bar }"])
+    hint = next(line for line in r.stderr.splitlines() if line.startswith("Hint: "))
+    assert declared(hint.split("declared", 1)[-1]) == want, hint
+    help_text = " ".join(CliRunner().invoke(main, ["sparql", "-h"]).stdout.split())
+    m = re.search(r"The prefixes (.*?) are declared", help_text)
+    assert m and declared(m.group(1)) == want, help_text
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    m = re.search(r"`partnergraph sparql` declares these prefixes for you: (.*?)\.\n", readme, re.S)
+    assert m and declared(m.group(1)) == want

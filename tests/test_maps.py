@@ -205,9 +205,9 @@ def test_map_command_writes_evidence_map_html_by_default(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     r = CliRunner().invoke(main, ["map", "--kind", "Barrier"])
     assert r.exit_code == 0, r.output
-    html = (tmp_path / "evidence-map.html").read_text(encoding="utf-8")
+    html = (tmp_path / "partnergraph-output" / "evidence-map-barrier.html").read_text(encoding="utf-8")
     assert "Evidence map: kind Barrier" in html
-    assert "Wrote evidence-map.html" in r.output
+    assert "Wrote partnergraph-output/evidence-map-barrier.html" in r.output
 
 
 def test_map_is_written_as_utf8_under_the_c_locale(tmp_path):

@@ -140,10 +140,10 @@ def test_report_command(name, code, needle, tmp_path):
     if needle:
         assert needle in out.read_text(encoding="utf-8")
     else:
-        assert "Error: cannot tell the report format" in r.output and not out.exists()
+        assert f"Error: {out}: a report is written as .md or .html" in r.output and not out.exists()
 
 
 def test_report_default_file(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     r = CliRunner().invoke(main, ["report"])
-    assert r.exit_code == 0 and (tmp_path / "report.md").exists()
+    assert r.exit_code == 0 and (tmp_path / "partnergraph-output" / "report.md").exists()

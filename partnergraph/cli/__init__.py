@@ -16,6 +16,7 @@ import threading
 import click
 
 from ..checks.validate import validate as run_validate
+from ..core.namespaces import prefix_list
 from ..outputs.formats import render
 from . import library as _library  # noqa: F401  (registers the librarians' commands)
 from . import research as _research  # noqa: F401  (the researchers')
@@ -109,7 +110,16 @@ def stats(data, store, fmt):
     emit(g.stats(), fmt)
 
 
-@main.command()
+@main.command(help=f"""Run a SPARQL SELECT, ASK or CONSTRUCT query over the graph.
+
+    The prefixes {prefix_list()} are declared.
+    On local files a query makes no network request (SERVICE is refused unless --allow-service), may not be
+    huge or nested very deep, and stops at a time limit.
+
+    \b
+    Example:
+      partnergraph sparql 'SELECT ?claim ?label WHERE {{ ?claim a pg:Benefit ; rdfs:label ?label }}'
+    """)
 @click.argument("query", required=False)
 @click.option("--file", "qfile", type=click.File("r", encoding="utf-8"), help="Read the query from a file (.rq).")
 @click.option("--allow-service", is_flag=True,
@@ -118,17 +128,7 @@ def stats(data, store, fmt):
               help="Stop the query after SECONDS (default 30, or PARTNERGRAPH_QUERY_TIMEOUT).")
 @data_options
 @output_options
-def sparql(query, qfile, allow_service, timeout, data, store, fmt):
-    """Run a SPARQL SELECT, ASK or CONSTRUCT query over the graph.
-
-    The prefixes pg:, pgid:, bibo:, dcterms:, cito:, prov:, oa:, skos:, rdf:, rdfs:, xsd:, foaf: are declared.
-    On local files a query makes no network request (SERVICE is refused unless --allow-service), may not be
-    huge or nested very deep, and stops at a time limit.
-
-    \b
-    Example:
-      partnergraph sparql 'SELECT ?claim ?label WHERE { ?claim a pg:Benefit ; rdfs:label ?label }'
-    """
+def sparql(query, qfile, allow_service, timeout, data, store, fmt):  # help (above): prefixes from PREFIXES
     if bool(query) == bool(qfile):
         raise click.UsageError("give a QUERY or --file Q.rq (one of them)")
     text = query if query else qfile.read()

@@ -9,7 +9,9 @@ from __future__ import annotations
 import errno
 import functools
 import os
+import re
 import sys
+from pathlib import Path
 
 import click
 
@@ -17,8 +19,9 @@ from ..api import load
 from ..core.errors import PartnergraphError, file_error
 from ..outputs.formats import FORMATS, render
 
-__all__ = ["CONTEXT", "Group", "data_options", "default_format", "emit", "fail", "load_graph", "main",
-           "output_options"]
+__all__ = ["CONTEXT", "OUTPUT_DIR", "Group", "data_options", "default_folder", "default_format", "emit", "fail",
+           "force_option", "load_graph", "main", "output_options", "output_path", "refuse_existing", "slug",
+           "wrote"]
 
 _WRITE_ERRNOS = {errno.EROFS, errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -100,3 +103,65 @@ def emit(rows, fmt: str | None, columns: list[str] | None = None) -> None:
 
 def load_graph(data, store):
     return load(data, store=store, cache=os.environ.get("PARTNERGRAPH_NO_CACHE") is None)
+
+
+# ---------------------------------------------------------------- output files
+OUTPUT_DIR = Path("partnergraph-output")  # where a command writes when not given -o (git ignores it: see below)
+
+
+def force_option(fn):
+    """``-f/--force``: replace the -o file if it exists."""
+    return click.option("-f", "--force", is_flag=True, help="Replace the -o file if it exists.")(fn)
+
+
+def default_folder() -> Path:
+    """``partnergraph-output/`` in the working folder: where commands write when not given -o. The first file
+    written there brings a ``.gitignore`` of ``*`` (see :func:`wrote`), so that what partnergraph writes by
+    default never shows up as a change in the user's repository."""
+    return OUTPUT_DIR
+
+
+def _ignore_default_folder() -> None:
+    ignore = OUTPUT_DIR / ".gitignore"
+    if OUTPUT_DIR.is_dir() and not ignore.exists():
+        try:
+            ignore.write_text("# written by partnergraph: the outputs of commands run without -o\n*\n",
+                              encoding="utf-8")
+        except OSError as exc:
+            raise file_error(exc, ignore, "write") from None
+
+
+def output_path(given: Path | str | None, default_name: str, suffixes: tuple[str, ...], what: str,
+                force: bool = False) -> Path:
+    """Where an output goes. No ``-o``: ``partnergraph-output/DEFAULT_NAME`` (replaced freely: it is
+    partnergraph's own). ``-o FILE``: FILE plus the first of ``suffixes`` when it has none; a suffix that is not
+    one of them is refused; an existing FILE is replaced only with ``--force``."""
+    if given is None:
+        return default_folder() / default_name
+    path = Path(given)
+    if not path.suffix:
+        path = path.with_name(path.name + suffixes[0])
+    elif path.suffix.lower() not in suffixes:
+        raise PartnergraphError(f"{given}: {what} is written as {' or '.join(suffixes)}, not {path.suffix}",
+                                hint=f"name the file {path.stem}{suffixes[0]}")
+    refuse_existing([path], force)
+    return path
+
+
+def refuse_existing(paths: list[Path], force: bool) -> None:
+    for path in paths:
+        if path.exists() and not force:
+            raise PartnergraphError(f"{path}: exists", hint="give --force (-f) to replace it, or another -o FILE")
+
+
+def wrote(path: Path, existed: bool, detail: str = "") -> None:
+    """``Wrote FILE`` (or ``Replaced FILE``) on stderr: where the output went."""
+    if Path(path).parent == OUTPUT_DIR:
+        _ignore_default_folder()
+    click.echo(f"{'Replaced' if existed else 'Wrote'} {path}{detail}", err=True)
+
+
+def slug(*parts: str) -> str:
+    """Lower-case words joined by ``-`` (for a file name made from options)."""
+    text = "-".join(p for p in parts if p)
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80]

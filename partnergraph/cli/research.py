@@ -11,11 +11,22 @@ from pathlib import Path
 import click
 
 from ..core.namespaces import CLAIM_KINDS
+from ..outputs.exports import write_file
 from ..outputs.formats import FORMATS, render
 from ..outputs.gapmap import DEFAULT_TITLE, render_gap_matrix
 from ..questions.common import DIMENSION_NAMES, LEVEL_NAMES
 from ..questions.strength import strength_rule
-from .common import data_options, default_format, emit, load_graph, main, output_options
+from .common import (
+    data_options,
+    default_format,
+    emit,
+    force_option,
+    load_graph,
+    main,
+    output_options,
+    output_path,
+    wrote,
+)
 
 CLAIM_COLUMNS = ["claim", "kind", "label", "cells", "sources_direct", "sources_pooled", "supports", "disputes",
                  "qualifies", "reviews"]
@@ -113,6 +124,8 @@ def evidence(claim, expand, data, store, fmt):
 
 CHART_FORMATS = ("html", "png", "svg", "pdf")
 GAP_FORMATS = (*FORMATS, *CHART_FORMATS)
+_TEXT_SUFFIXES = {"csv": (".csv",), "json": (".json",), "ndjson": (".ndjson", ".jsonl"), "markdown": (".md",),
+                  "table": (".txt",)}
 
 
 @main.command()
@@ -120,28 +133,34 @@ GAP_FORMATS = (*FORMATS, *CHART_FORMATS)
               help="Output format; html, png (300 dpi), svg and pdf draw the matrix as a chart (default: table on a "
                    "terminal, json when piped).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to FILE (charts default to gaps.FORMAT in the current directory).")
+              help="Write to FILE (charts default to partnergraph-output/gaps.FORMAT).")
 @click.option("--title", default=None, metavar="TEXT", help="The chart's title (html, png, svg, pdf).")
 @click.option("--direct-only", is_flag=True, help="Draw only direct evidence (png, svg, pdf; the html page has a "
                                                    "toggle).")
+@force_option
 @data_options
-def gaps(fmt, output, title, direct_only, data, store):
+def gaps(fmt, output, title, direct_only, force, data, store):
     """The gap matrix: per cell of the 4 Es x input/output/outcome, the benefits and the distinct sources
     (direct and pooled apart); a cell no source evidences is a gap.
 
     See also: single-source, undirected, contested.
     """
-    g = load_graph(data, store)
     if fmt in CHART_FORMATS:
-        path = output or Path(f"gaps.{fmt}")
-        render_gap_matrix(g, fmt, path, title=title or DEFAULT_TITLE, direct_only=direct_only)
-        click.echo(f"Wrote {path}", err=True)
+        path = output_path(output, f"gaps.{fmt}", (f".{fmt}",) + ((".htm",) if fmt == "html" else ()),
+                           f"the {fmt} chart", force)
+        existed = path.exists()
+        render_gap_matrix(load_graph(data, store), fmt, path, title=title or DEFAULT_TITLE, direct_only=direct_only)
+        wrote(path, existed)
         return
-    rows = g.gaps()
     if output:
-        output.write_text(render(rows, fmt or "csv"), encoding="utf-8")
-        click.echo(f"Wrote {output}", err=True)
+        text_fmt = fmt or "csv"
+        path = output_path(output, "", _TEXT_SUFFIXES[text_fmt], f"{text_fmt} output", force)
+        existed = path.exists()
+        write_file(path, render(load_graph(data, store).gaps(), text_fmt).encode("utf-8"))
+        wrote(path, existed)
         return
+    g = load_graph(data, store)
+    rows = g.gaps()
     _emit(rows, fmt, ["dimension", "level", "benefits", "sources_direct", "sources_pooled", "sources_total",
                       "direct_share", "gap"])
 

@@ -9,12 +9,22 @@ from pathlib import Path
 import click
 
 from ..core.namespaces import CLAIM_KINDS, DIMENSIONS, LEVELS
+from ..outputs.exports import DEFAULT_STEM, EXTENSIONS, csv_paths, write_file
 from ..outputs.exports import export as run_export
-from ..outputs.exports import write_file
 from ..outputs.filters import Selection
 from ..outputs.maps import GROUPINGS, LAYOUT_THRESHOLD, map_spec, render_spec
 from ..outputs.report import write_report
-from .common import data_options, load_graph, main
+from .common import (
+    data_options,
+    default_folder,
+    force_option,
+    load_graph,
+    main,
+    output_path,
+    refuse_existing,
+    slug,
+    wrote,
+)
 
 STANCES = ("supports", "disputes", "qualifies")
 EXPORT_FORMATS = ("graphml", "gexf", "jsonld", "turtle", "csv")
@@ -48,8 +58,10 @@ def filter_options(fn):
 
 
 @main.command("map")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("evidence-map.html"),
-              show_default=True, help="Write the map to FILE.html.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the map to FILE.html (default: partnergraph-output/evidence-map.html, or a name made "
+                   "from the filters).")
+@force_option
 @filter_options
 @click.option("--by", "by", type=click.Choice(GROUPINGS), default="review", show_default=True,
               help="Group the claims in clusters by the review they come from, their kind, or their theme "
@@ -59,7 +71,7 @@ def filter_options(fn):
                    "out in Python, which measured faster at every size).")
 @click.option("--open", "open_browser", is_flag=True, help="Open the map in the web browser when written.")
 @data_options
-def map_(output, sel, by, layout_threshold, open_browser, data, store):
+def map_(output, force, sel, by, layout_threshold, open_browser, data, store):
     """Draw the evidence map: claims, the sources that evidence them and pooled evidence bases, as one HTML
     file that works offline (no CDN): clusters by review, shapes by claim kind, colours by kind and E, edges by
     stance; search, filters, a legend that toggles, and a click on a node lists its evidence. Above 2,500 nodes
@@ -72,6 +84,10 @@ def map_(output, sel, by, layout_threshold, open_browser, data, store):
       partnergraph map --source gray1989 --open
       partnergraph map --by kind -o by-kind.html
     """
+    filters = slug(*sel.kinds, *sel.dimensions, *sel.levels, *sel.sources, *sel.claim_sets, *sel.stances)
+    output = output_path(output, f"evidence-map-{filters}.html" if filters else "evidence-map.html", (".html",),
+                         "a map", force)
+    existed = output.exists()
     g = load_graph(data, store)
     spec = map_spec(g, sel, layout_threshold=LAYOUT_THRESHOLD if layout_threshold is None else layout_threshold,
                     by=by)
@@ -79,7 +95,7 @@ def map_(output, sel, by, layout_threshold, open_browser, data, store):
     how = "layout computed in Python" if spec.python_layout else "layout settles in the browser"
     if spec.renderer == "webgl":
         how += ", drawn with WebGL"
-    click.echo(f"Wrote {output}: {spec.counts} ({how})", err=True)
+    wrote(output, existed, f": {spec.counts} ({how})")
     if open_browser:
         webbrowser.open(output.resolve().as_uri())
 
@@ -87,11 +103,12 @@ def map_(output, sel, by, layout_threshold, open_browser, data, store):
 @main.command()
 @click.option("--to", "fmt", required=True, type=click.Choice(EXPORT_FORMATS), help="File format.")
 @click.option("-o", "--output", type=click.Path(path_type=str), default=None,
-              help="Write to PATH (default evidence-graph.EXT; csv: PATH-nodes.csv and PATH-edges.csv, or "
-                   "nodes.csv and edges.csv inside PATH when it is a directory).")
+              help="Write to PATH (default partnergraph-output/evidence-graph.EXT; csv: PATH-nodes.csv and "
+                   "PATH-edges.csv, or nodes.csv and edges.csv inside PATH when it is a directory).")
+@force_option
 @filter_options
 @data_options
-def export(fmt, output, sel, data, store):
+def export(fmt, output, force, sel, data, store):
     """Export the graph (or the part the filters choose) for other tools: GraphML and GEXF (Gephi,
     Cytoscape, networkx), JSON-LD, sorted Turtle, or CSV (a node table and an edge list).
 
@@ -101,20 +118,34 @@ def export(fmt, output, sel, data, store):
       partnergraph export --to turtle --kind Benefit -o benefits.ttl
       partnergraph export --to csv -o out/
     """
+    if fmt == "csv":
+        target = str(default_folder() / DEFAULT_STEM) if output is None else output
+        paths = list(csv_paths(target))
+        if output is not None:
+            refuse_existing(paths, force)
+    else:
+        target = str(output_path(output, DEFAULT_STEM + EXTENSIONS[fmt], _EXPORT_SUFFIXES[fmt], f"{fmt}", force))
+        paths = [Path(target)]
+    existed = {p: p.exists() for p in paths}
     g = load_graph(data, store)
-    for path in run_export(g, fmt, output, sel):
-        click.echo(f"Wrote {path}", err=True)
+    for path in run_export(g, fmt, target, sel):
+        wrote(path, existed.get(Path(path), False))
+
+
+_EXPORT_SUFFIXES = {"graphml": (".graphml",), "gexf": (".gexf",), "jsonld": (".jsonld", ".json"),
+                    "turtle": (".ttl",)}
 
 
 @main.command()
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("report.md"),
-              show_default=True, help="Write to FILE: report.md (Markdown) or report.html.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to FILE: FILE.md (Markdown) or FILE.html (default: partnergraph-output/report.md).")
+@force_option
 @click.option("--style", default="harvard", show_default=True, metavar="STYLE",
               help="Citation style of the bibliography: harvard, apa, vancouver, chicago or FILE.csl.")
 @click.option("--locale", default=None, metavar="LANG",
               help="CSL locale, e.g. en-GB, en-US (default: en-GB for harvard/vancouver, en-US otherwise).")
 @data_options
-def report(output, style, locale, data, store):
+def report(output, force, style, locale, data, store):
     """Write the evidence report: a summary per claim kind and per quality cell, every claim with its
     sources, and a bibliography formatted by pandoc's citeproc (default: Cite Them Right Harvard).
 
@@ -123,6 +154,8 @@ def report(output, style, locale, data, store):
       partnergraph report
       partnergraph report -o report.html --style apa
     """
+    output = output_path(output, "report.md", (".md", ".html", ".markdown", ".htm"), "a report", force)
+    existed = output.exists()
     g = load_graph(data, store)
     path = write_report(g, output, style, locale)
-    click.echo(f"Wrote {path}", err=True)
+    wrote(path, existed)

@@ -27,6 +27,7 @@ __all__ = [
     "XSD",
     "curie",
     "prefix_block",
+    "prefix_list",
 ]
 
 PG = "https://w3id.org/partnergraph/ns#"
@@ -111,6 +112,16 @@ EVIDENCE_TYPES = {
 def prefix_block() -> str:
     """SPARQL PREFIX declarations for every project prefix."""
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+
+def prefix_list() -> str:
+    """The declared prefixes as users read them (``pg:, pgid:, …``): the one list the SPARQL hint, ``sparql -h``
+    and the README show.
+
+    >>> prefix_list().split(", ")[:3]
+    ['pg:', 'pgid:', 'bibo:']
+    """
+    return ", ".join(f"{p}:" for p in PREFIXES)
 
 
 def curie(iri: str) -> str:

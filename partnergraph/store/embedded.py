@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 
 from ..core.errors import ClaimSyntaxError, QueryError
-from ..core.namespaces import PGID, prefix_block
+from ..core.namespaces import PGID, PREFIXES, prefix_block, prefix_list
 from ..files.bibtex import BibLibrary, Source, key_list, parse_bibtex_text
 from ..files.datadir import DataDir, ontology_text
 from .bibrdf import Lit, source_triples
@@ -250,12 +250,64 @@ def run_sparql(store, query: str):
         if m:  # pyoxigraph says where in the message, counting the declared prefixes
             line, column, msg = int(m.group(1)), int(m.group(2)), msg[m.end():]
         line = max(1, (line or lines + 1) - lines)
+        line, column, msg = sparql_error_words(query, line, column, msg)
         raise QueryError(f"SPARQL syntax error at line {line}" + (f", column {column}" if column else "")
-                         + f": {msg}",
-                         hint="the prefixes pg:, pgid:, bibo:, dcterms:, cito:, prov:, oa:, skos:, rdfs: are "
-                              "declared for you") from None
+                         + f": {msg}", hint=declared_prefixes_hint()) from None
     except (ValueError, OSError) as exc:
         raise QueryError(f"SPARQL query failed: {exc}") from None
+
+
+def declared_prefixes_hint() -> str:
+    """The hint every SPARQL syntax error ends with: the prefixes declared for the user (from ``PREFIXES``)."""
+    return f"the declared prefixes are {prefix_list()} (declare any other with PREFIX)"
+
+
+_PNAME = re.compile(r"(?<![\w<?$:/#.-])([A-Za-z][\w.-]*)?:(?=[\w%\s(]|$)")
+
+
+def sparql_error_words(query: str, line: int, column: int | None, msg: str) -> tuple[int, int | None, str]:
+    """pyoxigraph's parser message made short: an unknown prefix named where it is written, otherwise what was
+    found where the parser stopped and a few of the words it expected (not its list of character classes).
+
+    >>> sparql_error_words("SELECT ?x WHERE { ?x a foo:Bar }", 1, 31, "expected one of Prefix not found, [':']")
+    (1, 24, "unknown prefix 'foo:'")
+    """
+    rows = query.split("\n")
+    # an undeclared prefix at or before the stop is the likeliest cause, whatever the parser says
+    declared = {p.lower() for p in PREFIXES} | {p.lower() for p in re.findall(
+        r"(?i)\bPREFIX\s+([A-Za-z][\w.-]*)?:", query) if p} | ({""} if re.search(r"(?i)\bPREFIX\s+:", query)
+                                                              else set())
+    for i in range(min(line, len(rows)) - 1, -1, -1):  # the last undeclared prefix at or before the stop
+        text = _blank_strings(rows[i])
+        stop = (column or len(text) + 1) if i == line - 1 else len(text) + 1
+        hits = [m for m in _PNAME.finditer(text) if m.start() < stop and (m.group(1) or "").lower()
+                not in declared]
+        if hits:
+            return i + 1, hits[-1].start() + 1, f"unknown prefix '{hits[-1].group(1) or ''}:'"
+    if "Prefix not found" in msg:
+        return line, column, "unknown prefix"
+    words: list[str] = []
+    m = re.match(r"expected one of (.*)", msg)
+    if m:
+        for quoted, keyword in re.findall(r'"([^"\s]{1,12})"|\b([A-Z][A-Z_]{2,})\b', m.group(1)):
+            w = quoted or keyword
+            if w not in words:
+                words.append(w)
+    row = rows[line - 1] if 0 < line <= len(rows) else ""
+    rest = row[(column or 1) - 1:].strip() if column else ""
+    found = f"'{rest.split()[0][:20]}'" if rest else (
+        "the end of the query" if line >= len(rows) else "the end of the line")
+    said = f"unexpected {found}"
+    if words:
+        said += "; expected " + ", ".join(words[:6]) + (", …" if len(words) > 6 else "")
+    elif not m:
+        said += f" ({msg[:80]})"
+    return line, column, said
+
+
+def _blank_strings(text: str) -> str:
+    """``text`` with IRIs in <…> and quoted strings blanked (same length), so no prefix is seen inside them."""
+    return re.sub(r'<[^>\s]*>|"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'', lambda m: " " * len(m.group(0)), text)
 
 
 def _clean_sparql_error(msg: str) -> str:
