@@ -4,16 +4,65 @@ progress on a terminal when it takes a while."""
 from __future__ import annotations
 
 import io
+import os
 import re
+import subprocess
+import sys
 import time
+import zipfile
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
+from conftest import TINY_BIB, TINY_TTL
 
 from partnergraph.cli import Progress, main
 from partnergraph.core.namespaces import PREFIXES
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def cli(*args, cwd: Path, pythonpath: str | None = None, **env) -> subprocess.CompletedProcess:
+    e = dict(os.environ)
+    e["PYTHONPATH"] = pythonpath if pythonpath is not None else str(ROOT)
+    e.pop("PARTNERGRAPH_DATA", None)
+    e.pop("PARTNERGRAPH_STORE", None)
+    e.update(env)
+    return subprocess.run([sys.executable, "-m", "partnergraph", *args], cwd=cwd, env=e, capture_output=True,
+                          text=True, timeout=300)
+
+
+def totals(csv_text: str) -> dict[str, int]:
+    return {line.split(",")[1]: int(line.split(",")[2]) for line in csv_text.splitlines()
+            if line.startswith("totals,")}
+
+
+# ------------------------------------------------------------------ which data
+def test_no_data_folder_here_reads_the_bundled_corpus_and_says_so(tmp_path):
+    r = cli("stats", "--format", "csv", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert totals(r.stdout) == totals(cli("stats", "--format", "csv", cwd=ROOT).stdout)
+    assert "bundled" in r.stderr and str(ROOT / "data") in r.stderr, r.stderr
+
+
+def test_a_data_folder_here_is_read_and_needs_no_notice(tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "sources.bib").write_text(TINY_BIB, encoding="utf-8")
+    (tmp_path / "data" / "claims.ttl").write_text(TINY_TTL, encoding="utf-8")
+    r = cli("stats", "--format", "csv", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert totals(r.stdout)["sources"] == 3
+    assert r.stderr == ""
+
+
+def test_verbose_always_names_the_data_directory(tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "sources.bib").write_text(TINY_BIB, encoding="utf-8")
+    (tmp_path / "data" / "claims.ttl").write_text(TINY_TTL, encoding="utf-8")
+    r = cli("stats", "--format", "csv", "--verbose", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert str(tmp_path / "data") in r.stderr
+
 
 
 # ------------------------------------------------------------------ validate --quiet
@@ -115,3 +164,70 @@ def test_declared_prefixes_come_from_one_place():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     m = re.search(r"`partnergraph sparql` declares these prefixes for you: (.*?)\.\n", readme, re.S)
     assert m and declared(m.group(1)) == want
+
+
+# ------------------------------------------------------------------ the wheel
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> tuple[Path, str]:
+    """Build the wheel from the tracked files (as ``pip install .`` does) and unpack it as site-packages."""
+    tmp = tmp_path_factory.mktemp("wheel")
+    src = tmp / "src"
+    files = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
+    for name in files.decode().split("\0"):
+        if name and (ROOT / name).is_file():
+            (src / name).parent.mkdir(parents=True, exist_ok=True)
+            (src / name).write_bytes((ROOT / name).read_bytes())
+    code = ("import sys, warnings; warnings.simplefilter('always')\n"
+            "from setuptools import build_meta\nprint(build_meta.build_wheel(sys.argv[1]))")
+    build = subprocess.run([sys.executable, "-c", code, str(tmp / "dist")], cwd=src, capture_output=True,
+                           text=True, timeout=300)
+    assert build.returncode == 0, build.stderr[-3000:]
+    whl = tmp / "dist" / build.stdout.strip().splitlines()[-1]
+    site = tmp / "site"
+    with zipfile.ZipFile(whl) as z:
+        z.extractall(site)
+    return site, build.stdout + build.stderr
+
+
+def test_the_build_has_no_warnings(wheel):
+    _site, log = wheel
+    for bad in ("SetuptoolsDeprecationWarning", "project.license", "is absent from the `packages`",
+                "Package would be ignored"):
+        assert bad not in log, log[-3000:]
+
+
+def test_the_wheel_carries_the_corpus_shapes_and_templates(wheel):
+    site, _ = wheel
+    names = {str(p.relative_to(site)) for p in site.rglob("*") if p.is_file()}
+    for data_file in ("sources.bib", "claims.ttl"):
+        hits = [n for n in names if n.startswith("partnergraph/") and n.endswith("/" + data_file)]
+        assert hits, f"{data_file} is not in the wheel"
+        assert Path(site / hits[0]).read_bytes() == (ROOT / "data" / data_file).read_bytes()
+    assert any(n.endswith("shapes.ttl") for n in names) and any(n.endswith("ontology.ttl") for n in names)
+    assert any("/templates/" in n for n in names)
+
+
+def test_the_installed_package_works_from_any_folder(wheel, tmp_path):
+    site, _ = wheel
+    probe = subprocess.run([sys.executable, "-c", "import partnergraph; print(partnergraph.__file__)"],
+                           cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(site)}, capture_output=True,
+                           text=True)
+    assert probe.stdout.startswith(str(site)), probe
+    r = cli("stats", "--format", "csv", cwd=tmp_path, pythonpath=str(site),
+            PARTNERGRAPH_CACHE=str(tmp_path / "cache"))
+    assert r.returncode == 0, r.stderr
+    assert totals(r.stdout) == totals(cli("stats", "--format", "csv", cwd=ROOT).stdout)
+    assert "bundled" in r.stderr and str(site) in r.stderr, r.stderr
+    v = cli("validate", "--quiet", cwd=tmp_path, pythonpath=str(site), PARTNERGRAPH_CACHE=str(tmp_path / "cache"))
+    assert v.returncode == 0, v.stderr
+    m = cli("map", cwd=tmp_path, pythonpath=str(site), PARTNERGRAPH_CACHE=str(tmp_path / "cache"))
+    assert m.returncode == 0, m.stderr
+    assert (tmp_path / "partnergraph-output" / "evidence-map.html").is_file()
+
+
+def test_writes_to_the_installed_corpus_are_refused(wheel, tmp_path):
+    site, _ = wheel
+    r = cli("link", "s000-ac-rec-a-know", "gray1989", "--stance", "supports", cwd=tmp_path, pythonpath=str(site),
+            PARTNERGRAPH_CACHE=str(tmp_path / "cache"))
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+    assert "bundled" in r.stderr and "--data" in r.stderr

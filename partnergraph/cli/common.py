@@ -17,6 +17,7 @@ import click
 
 from ..api import load
 from ..core.errors import PartnergraphError, file_error
+from ..files.datadir import default_data_dir
 from ..outputs.formats import FORMATS, render
 
 __all__ = ["CONTEXT", "OUTPUT_DIR", "Group", "data_options", "default_folder", "default_format", "emit", "fail",
@@ -66,14 +67,33 @@ def main():
 
 
 def data_options(fn):
-    """``--data DIR`` and ``--store URL`` (also ``PARTNERGRAPH_DATA`` / ``PARTNERGRAPH_STORE``)."""
+    """``--data DIR`` and ``--store URL`` (also ``PARTNERGRAPH_DATA`` / ``PARTNERGRAPH_STORE``), and ``-v``.
+
+    Without --data a command reads ``./data`` or, where the working folder has none, the bundled corpus, and
+    then says so on stderr (``--verbose`` always names the folder read)."""
 
     @click.option("--data", "data", type=click.Path(file_okay=False, path_type=str), envvar="PARTNERGRAPH_DATA",
-                  default=None, help="Data directory with sources.bib and claims.ttl (default: the bundled data/).")
+                  default=None, help="Data directory with sources.bib and claims.ttl (default: ./data if there is "
+                                     "one, else the bundled corpus).")
     @click.option("--store", "store", envvar="PARTNERGRAPH_STORE", default=None, metavar="URL",
                   help="Read from a SPARQL 1.1 endpoint instead of the files.")
+    @click.option("-v", "--verbose", is_flag=True, help="Say on stderr which data directory is read.")
     @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args, verbose=False, **kwargs):
+        if kwargs.get("store") is None:
+            data = kwargs.get("data")
+            if data is None:
+                chosen = default_data_dir()
+                kwargs["data"] = str(chosen)
+                if chosen != Path.cwd() / "data":
+                    click.echo(f"Reading the bundled corpus in {chosen} (no ./data here; give --data DIR for "
+                               "your own)", err=True)
+                elif verbose:
+                    click.echo(f"Reading {chosen.absolute()}", err=True)
+            elif verbose:
+                click.echo(f"Reading {Path(data).absolute()}", err=True)
+        elif verbose:
+            click.echo(f"Reading {kwargs['store']}", err=True)
         return fn(*args, **kwargs)
 
     return wrapper

@@ -24,7 +24,9 @@ __all__ = [
     "CLAIMS_FILE",
     "SOURCES_FILE",
     "DataDir",
+    "bundled_data_dir",
     "default_data_dir",
+    "is_installed_copy",
     "ontology_text",
     "read_text",
     "shapes_text",
@@ -56,11 +58,28 @@ CACHE_SHAPERS = ("core/namespaces.py", "core/text.py", "files/bibtex.py", "files
 
 
 def default_data_dir() -> Path:
-    """The bundled ``data/`` folder (a source checkout) or the current directory's ``data/``."""
-    here = Path(__file__).resolve().parents[2] / "data"
-    if (here / SOURCES_FILE).exists():
+    """The data a command reads when not told: ``./data`` when the working folder has one, else the bundled
+    corpus (the checkout's ``data/``, or the copy an installed package carries in ``partnergraph/_data``)."""
+    here = Path.cwd() / "data"
+    if (here / SOURCES_FILE).is_file():
         return here
-    return Path.cwd() / "data"
+    return bundled_data_dir()
+
+
+def bundled_data_dir() -> Path:
+    """The bundled corpus: the checkout's ``data/`` beside the package, or the installed package's copy."""
+    checkout = Path(__file__).resolve().parents[2] / "data"
+    if (checkout / SOURCES_FILE).is_file():
+        return checkout
+    return Path(__file__).resolve().parents[1] / "_data"
+
+
+def is_installed_copy(path: str | Path) -> bool:
+    """Whether ``path`` is the corpus inside an installed package (not a folder a librarian should write)."""
+    try:
+        return Path(path).resolve() == (Path(__file__).resolve().parents[1] / "_data").resolve()
+    except OSError:
+        return False
 
 
 def ontology_text() -> str:

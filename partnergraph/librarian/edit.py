@@ -22,12 +22,12 @@ import difflib
 from dataclasses import dataclass, field
 
 from ..checks.validate import first_error
-from ..core.errors import IntegrityError, SourceParseError, UnknownKeyError
+from ..core.errors import IntegrityError, PartnergraphError, SourceParseError, UnknownKeyError
 from ..core.namespaces import PG, PGID
 from ..files.atomic import commit, locked
 from ..files.bibtex import BibFailure, Source, parse_bibtex_text
 from ..files.claims import Claims
-from ..files.datadir import DataDir
+from ..files.datadir import DataDir, is_installed_copy
 
 __all__ = [
     "SOURCE_NS",
@@ -109,6 +109,10 @@ def writing(data, *, dry_run: bool = False, lock_timeout: float = 30.0):
     """Open a data directory for a change: lock it (unless ``dry_run``), refuse it if it has errors, and
     yield its :class:`~partnergraph.files.datadir.DataDir`."""
     where = DataDir.open(data).path
+    if not dry_run and is_installed_copy(where):
+        raise PartnergraphError(f"{where}: this is the bundled corpus inside the installed package; partnergraph "
+                                "does not change it", hint=f"copy it to work on it (cp -r '{where}' data) and run "
+                                                           "the command there, or give --data DIR")
     ctx = contextlib.nullcontext() if dry_run else locked(where, lock_timeout)
     with ctx:
         d = DataDir.open(where)
