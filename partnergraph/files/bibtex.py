@@ -213,16 +213,12 @@ def decode_latex(value: str) -> str:
 
 def split_people(value: str) -> tuple[tuple[Person, ...], bool]:
     """Split a BibTeX name list; ``{Audit Commission}`` stays one organisation; ``and others`` sets et al."""
-    from bibtexparser.middlewares.names import (
-        InvalidNameError,
-        parse_single_name_into_parts,
-        split_multiple_persons_names,
-    )
+    from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts
 
     people: list[Person] = []
     et_al = False
     if "{" in value or "}" in value or "\\" in value:
-        names = split_multiple_persons_names(value)
+        names = _split_braced_names(value)
     else:  # no braces or escapes: bibtexparser's split is a split on a whitespace-delimited 'and'
         value = value.strip(" \r\n\t")
         names = _AND.split(value) if value else []
@@ -255,6 +251,52 @@ _NOT_BRACE = re.compile(r"[^{}]+")
 
 _BIBTEX_SPACE = re.compile(r"[ \t\r\n]+")
 _AND = re.compile(r"[ \t\r\n]+[aA][nN][dD][ \t\r\n]+")
+
+
+def _split_braced_names(value: str) -> list[str]:
+    """Split a name list on the words ``and`` outside braces (``\\{``/``\\}`` are letters, not braces).
+
+    bibtexparser's own splitter drops a name that starts with an escape right after ``and``
+    (``A, B and \\&, C`` gives ``', C'``); this keeps it.
+
+    >>> _split_braced_names(r"0, 0 and \\&, 0")
+    ['0, 0', '\\\\&, 0']
+    >>> _split_braced_names("{Audit and Inspection} and Smith, J")
+    ['{Audit and Inspection}', 'Smith, J']
+    """
+    words: list[str] = []
+    word: list[str] = []
+    depth = 0
+    i = 0
+    while i < len(value):
+        ch = value[i]
+        if ch == "\\" and i + 1 < len(value):
+            word.append(value[i : i + 2])
+            i += 2
+            continue
+        if ch == "{":
+            depth += 1
+        elif ch == "}" and depth:
+            depth -= 1
+        if depth == 0 and ch in " \t\r\n":
+            if word:
+                words.append("".join(word))
+                word = []
+        else:
+            word.append(ch)
+        i += 1
+    if word:
+        words.append("".join(word))
+    names: list[str] = []
+    current: list[str] = []
+    for w in words:
+        if w.lower() == "and":
+            names.append(" ".join(current))
+            current = []
+        else:
+            current.append(w)
+    names.append(" ".join(current))
+    return [n for n in names if n]
 
 
 def _simple_name(name: str) -> tuple[str, str] | None:
