@@ -20,11 +20,13 @@ from .graph.base import LoadedGraph
 from .graph.loader import load_graph
 from .questions import claims as _claims
 from .questions import common as _common
+from .questions import debates as _debates
 from .questions import gaps as _gaps
 from .questions import search as _search
 from .questions import strength as _strength
 from .questions.claims import CocitedRow, EvidenceRow, RelatedRow, SourceClaimRow, SparqlResult, StatRow
 from .questions.common import ClaimRow, Kinds
+from .questions.debates import ContestedRow, DebateRow, RelationRow
 from .questions.gaps import GapCell
 from .questions.search import SearchRow
 from .questions.strength import StrengthRow
@@ -196,13 +198,36 @@ class EvidenceGraph(LoadedGraph):
         """
         return _gaps.undirected(self, kind, unevidenced)
 
-    def contested(self, kind: Kinds = None) -> list[ClaimRow]:
-        """Claims with supporting and disputing or qualifying evidence both.
+    def contested(self, kind: Kinds = None) -> list[ContestedRow]:
+        """Claims that something contests: a disputing or qualifying evidence link, or a claim that challenges
+        or qualifies them (directly or through their claim set); each row lists every challenger with the works
+        behind it, who makes the connection and the quote.
 
-        >>> all(r.supports and (r.disputes or r.qualifies) for r in load().contested())
+        >>> rows = load().contested("Benefit")
+        >>> all(r.disputes or r.qualifies or r.challenged or r.qualified for r in rows)
         True
         """
-        return _gaps.contested(self, kind)
+        return _debates.contested(self, kind)
+
+    # ---------------------------------------------------------------- debates
+    def relations(self, claim: str) -> list[RelationRow]:
+        """The claims that challenge, qualify or support ``claim`` (direction ``in``) and those it bears on
+        itself (``out``), with who makes each connection (a review's words, or the curators' reason).
+
+        >>> rows = load().relations("s000-arg-not-enough-known")
+        >>> any(r.direction == "out" and r.other == "set:s000-benefits-table-000" for r in rows)
+        True
+        """
+        return _debates.relations(self, claim)
+
+    def debates(self, debate: str | None = None) -> list[DebateRow]:
+        """The debates of the corpus (or one, by id): each with its two sides, the claims that state them and
+        the works behind those claims.
+
+        >>> [d.debate for d in load().debates()][:2]
+        ['added-value', 'good-in-itself']
+        """
+        return _debates.debates(self, debate)
 
     # ---------------------------------------------------------------- strength
     def strength(self, claim: str | None = None, kind: Kinds = None) -> list[StrengthRow]:

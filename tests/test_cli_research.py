@@ -46,6 +46,9 @@ COMMANDS = {
     "single-source": ["single-source"],
     "undirected": ["undirected", "--pooled-only"],
     "contested": ["contested"],
+    "contested-summary": ["contested", "--summary"],
+    "debates": ["debates"],
+    "relations": ["relations", "s004a-contract-not-partnership"],
     "strength": ["strength", "--kind", "Principle"],
     "search": ["search", "trust"],
     "related": ["related", "s004a-def-trust"],
@@ -169,7 +172,10 @@ def test_gaps_chart(tmp_path, fmt):
 def test_contested_single_source_undirected(bundled):
     contested = as_json(run("contested", "--format", "json"))
     assert {r["claim"] for r in contested} == {r.claim for r in bundled.contested()}
-    assert all(r["supports"] and (r["disputes"] or r["qualifies"]) for r in contested)
+    assert all(r["disputes"] or r["qualifies"] or r["challenged"] or r["qualified"] for r in contested)
+    assert all(len(r["challengers"]) == r["disputes"] + r["qualifies"] + r["challenged"] + r["qualified"]
+               for r in contested)
+    assert any(r["supports"] == 0 for r in contested), "a claim with only a challenge is listed too"
     single = as_json(run("single-source", "--format", "json"))
     assert all(r["sources_direct"] + r["sources_pooled"] == 1 for r in single)
     pooled_only = as_json(run("undirected", "--pooled-only", "--format", "json"))

@@ -54,7 +54,7 @@ def test_there_are_relations_of_every_kind_by_both_kinds_of_asserter(relations):
         assert (PGNS + kind, True) in pairs and (PGNS + kind, False) in pairs, kind
 
 
-def test_every_relation_quote_is_the_asserting_reviews_words(relations, seeds):
+def test_every_relation_quote_is_the_asserting_reviews_words(relations, seeds):  # noqa: F811
     reviewed = [r for r in relations if r["by"] != PGNS + "Curators"]
     assert reviewed
     for r in reviewed:
@@ -171,7 +171,7 @@ PASSAGES = [
 
 
 @pytest.mark.parametrize("review, passage", PASSAGES, ids=[f"{r}:{p[:40]}" for r, p in PASSAGES])
-def test_each_sceptical_passage_bears_on_another_claim(relations, claim_text, seeds, review, passage):
+def test_each_sceptical_passage_bears_on_another_claim(relations, claim_text, seeds, review, passage):  # noqa: F811
     assert fold(passage) in seeds[review], "the passage is the seed's words"
     said = [fold(r["exact"] or "") for r in relations]
     for r in relations:
@@ -197,7 +197,7 @@ def test_the_benefits_table_is_contested(bundled, relations):
     assert len(seeds_of) >= 3
 
 
-def test_the_study_counts_are_one_tally_over_one_population(bundled, seeds):
+def test_the_study_counts_are_one_tally_over_one_population(bundled, seeds):  # noqa: F811
     rows = bundled.sparql("""
         SELECT ?t ?population ?pclaim ?count ?finding ?claim ?cq WHERE {
             ?t a pg:StudyTally ; pg:population ?population ; pg:populationClaim ?pclaim ; pg:studyCount ?sc .

@@ -301,13 +301,19 @@ def test_undirected(bundled):
 
 
 def test_contested(bundled):
+    """A claim is contested when an evidence link disputes or qualifies it, or a claim challenges or qualifies
+    it (an edge of the relation, one per claim of a target set); supported or not."""
     G = bundled.nx
     expected = set()
     for c in claim_nodes(G):
         st = {d["stance"] for _, _, d in ev_edges(G, c)}
-        if "supports" in st and st & {"disputes", "qualifies"}:
+        against = {d["relation"] for _, _, d in G.in_edges(c, data=True) if d["kind"] == "relates"}
+        if st & {"disputes", "qualifies"} or against & {"challenges", "qualifies"}:
             expected.add(bare(c))
-    assert expected and {r.claim for r in bundled.contested()} == expected
+    rows = bundled.contested()
+    assert expected and {r.claim for r in rows} == expected
+    assert all(G.nodes["claim:" + r.claim]["contested"] for r in rows)
+    assert sum(d["contested"] for _, d in G.nodes(data=True) if d["kind"] == "claim") == len(rows)
 
 
 # --- strength ------------------------------------------------------------------------------------------------
@@ -386,8 +392,11 @@ def test_strength_covers_every_claim_and_follows_the_rule(bundled):
         if not links:
             assert r.rating == "very low"
         direct, pooled = direct_sources(G, c), pooled_sources(G, c)
-        if len(direct) >= 3 and all(d["stance"] == "supports" for _, _, d in links) and not r.evidence_types:
+        if len(direct) >= 3 and all(d["stance"] == "supports" for _, _, d in links) and not r.evidence_types \
+                and not (r.challenged or r.qualified):
             assert r.rating == "high", r
+        if r.challenged or r.qualified:
+            assert r.rating != "high", r
         if any(d["stance"] == "disputes" for _, _, d in links):
             assert r.rating != "high"
         assert (r.sources_direct, r.sources_pooled) == (len(direct), len(pooled))

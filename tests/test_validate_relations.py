@@ -20,7 +20,8 @@ EXTRA = """
 claim:no-evidence a pg:Finding ;
     rdfs:label "little evidence that partnership improves outcomes" ;
     pg:quote [ a oa:SpecificResource ; oa:hasSource source:review2004 ;
-               oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "little evidence that partnership improves outcomes" ] ] ;
+               oa:hasSelector [ a oa:TextQuoteSelector ;
+                                oa:exact "little evidence that partnership improves outcomes" ] ] ;
     prov:wasDerivedFrom source:review2004 .
 
 claim:count-3 a pg:Finding ;

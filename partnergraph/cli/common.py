@@ -59,7 +59,8 @@ def main():
     social care.
 
     \b
-    Researchers:  benefits, claims, evidence, gaps, contested, strength, search, related, cocited, sparql, stats
+    Researchers:  benefits, claims, evidence, relations, gaps, contested, debates, strength, search, related,
+                  cocited, sparql, stats
     Reviewers:    map, gaps --format html|png|svg, export, report
     Librarians:   bib add|lint|todo|dedupe|merge|rename, link, unlink, claim add, validate
     Teams:        push, pull (and --store URL on every command)

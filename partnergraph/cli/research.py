@@ -1,4 +1,5 @@
-"""Researchers' commands: benefits, claims, evidence, gaps, contested, strength, search, related, cocited.
+"""Researchers' commands: benefits, claims, evidence, relations, gaps, contested, debates, strength, search,
+related, cocited.
 
 Each command calls the function of the same name in :mod:`partnergraph.questions` (also a method of the loaded
 graph: ``g.benefits(dimension="equity")``) and prints its rows in the chosen ``--format``.
@@ -11,6 +12,7 @@ from pathlib import Path
 import click
 
 from ..core.namespaces import CLAIM_KINDS
+from ..outputs.contests import render_contested, render_debates, render_relations
 from ..outputs.exports import write_file
 from ..outputs.formats import FORMATS, render
 from ..outputs.gapmap import DEFAULT_TITLE, render_gap_matrix
@@ -112,14 +114,39 @@ _kind_command("factors", "factors", "Critical success factors and principles of 
 @data_options
 @output_options
 def evidence(claim, expand, data, store, fmt):
-    """The sources evidencing CLAIM: citation, stance, attribution, locator, quote, citing review.
+    """The sources evidencing CLAIM: citation, stance, attribution, locator, quote, citing review; then (table
+    and markdown) the claims that challenge, qualify or support it, with their sources and quotes.
 
     CLAIM is a claim id (claim:ID or ID) or words of its label ("delayed discharge"); words that fit several
-    claims list them and exit 1.
+    claims list them and exit 1. For the claims that bear on it in csv or json: `partnergraph relations CLAIM`.
     """
     g = load_graph(data, store)
+    f = default_format(fmt)
     _emit(g.evidence(claim, expand=expand), fmt,
           ["source", "citation", "stance", "attribution", "locator", "citing", "via", "quote"])
+    if f in ("table", "markdown"):
+        rows = g.relations(claim)
+        if rows:
+            click.echo("\nClaims that bear on it (challenged by, qualified by, supported by) and that it bears on:\n")
+            click.echo(render_relations(rows, f), nl=False)
+
+
+@main.command()
+@click.argument("claim")
+@click.option("--explain", is_flag=True, help="Readable blocks with the whole quotes (table and markdown).")
+@data_options
+@output_options
+def relations(claim, explain, data, store, fmt):
+    """The claims that challenge, qualify or support CLAIM ("challenged by", "qualified by", "supported by"),
+    and those CLAIM bears on, each with the works behind it and who makes the connection: the review (its
+    words quoted) or the curators (their reason).
+
+    \b
+    Example:
+      partnergraph relations s000-ben-pooling-resources
+    """
+    g = load_graph(data, store)
+    click.echo(render_relations(g.relations(claim), default_format(fmt), explain=explain), nl=False)
 
 
 CHART_FORMATS = ("html", "png", "svg", "pdf")
@@ -190,10 +217,38 @@ def undirected(kind, pooled_only, data, store, fmt):
 @click.option("--kind", type=KIND, help="Only claims of this kind.")
 @data_options
 @output_options
-def contested(kind, data, store, fmt):
-    """Claims with supporting and disputing or qualifying evidence both."""
+@click.option("--summary", is_flag=True, help="One row per claim (counts and the works behind what contests it).")
+@click.option("--explain", is_flag=True, help="Readable blocks: each claim, then what contests it with the whole "
+                                              "quote (table and markdown).")
+def contested(kind, summary, explain, data, store, fmt):
+    """Claims that something contests: evidence that disputes or qualifies them, or a claim that challenges or
+    qualifies them (directly or through their claim set, e.g. the benefits table) — each with who contests it:
+    the challenging claim, the works behind it, the review whose words make the connection (and the quote) or
+    the curators' reason. Claims with no supporting evidence are listed too.
+
+    \b
+    Example:
+      partnergraph contested --kind benefit
+    """
     g = load_graph(data, store)
-    _emit(g.contested(kind), fmt, CLAIM_COLUMNS)
+    click.echo(render_contested(g.contested(kind), default_format(fmt), summary=summary, explain=explain), nl=False)
+
+
+@main.command()
+@click.argument("debate", required=False)
+@click.option("--explain", is_flag=True, help="What each debate is about, then its sides as readable blocks.")
+@data_options
+@output_options
+def debates(debate, explain, data, store, fmt):
+    """The corpus's debates (process versus outcome; does partnership add value? …), each as its two sides:
+    the claims that state them and the works behind those claims. DEBATE (optional) is a debate id.
+
+    \b
+    Example:
+      partnergraph debates process-versus-outcome
+    """
+    g = load_graph(data, store)
+    click.echo(render_debates(g.debates(debate), default_format(fmt), explain=explain), nl=False)
 
 
 @main.command()
@@ -222,7 +277,7 @@ def strength(claim, explain, kind, rating, data, store, fmt):
                 click.echo(f"  - {reason}")
         return
     _emit(rows, fmt, ["claim", "kind", "label", "rating", "sources_direct", "sources_pooled", "disputes",
-                      "qualifies"])
+                      "qualifies", "challenged", "qualified"])
 
 
 @main.command()

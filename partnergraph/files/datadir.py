@@ -54,7 +54,8 @@ CLAIMS_FILE = "claims.ttl"
 CACHE_FORMAT = "5"
 #: the files (relative to the package) whose code shapes what the cache holds: a change to any invalidates it
 CACHE_SHAPERS = ("core/namespaces.py", "core/text.py", "files/bibtex.py", "files/datadir.py", "store/bibrdf.py",
-                 "store/embedded.py", "store/rules.py", "graph/build.py", "graph/loader.py", "ontology.ttl")
+                 "store/embedded.py", "store/rules.py", "graph/build.py", "graph/synthesis.py", "graph/loader.py",
+                 "ontology.ttl")
 
 
 def default_data_dir() -> Path:

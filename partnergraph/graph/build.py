@@ -4,7 +4,9 @@ Node names are stable and readable: ``source:gray1989``, ``claim:wr-trust``, ``s
 ``pool:briefing-benefits``, ``cell:EfficiencyOutput``. Every node has ``kind`` (source, claim, claim_set, pool,
 quality_cell); claims also have ``claim_kind`` (Benefit, Barrier, …). Edge keys say what an edge is:
 ``evidences`` (source or pool → claim, one per evidence link), ``member_of``, ``pooled_in``, ``in_category``,
-``derived_from``, ``addresses``, ``related``.
+``derived_from``, ``addresses``, ``related``, and ``relates`` (claim → claim: one claim challenges, qualifies
+or supports another; see :mod:`partnergraph.graph.synthesis`, which also gives every claim ``contested`` and the
+graph its ``debates``).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from ..files.bibtex import Person, key_list
 from ..store.bibrdf import agent_iri, camel, normalise_doi
 from ..store.embedded import DataStore, gc_paused, run_sparql
 from ..store.rules import problems, source_keys
+from .synthesis import add_synthesis
 
 __all__ = [
     "Q_ADDRESSES",
@@ -274,6 +277,7 @@ def _claim_nodes_and_edges(g, store, check: bool) -> None:
             a, b = node_name(a), node_name(b)
             if a in g and b in g:
                 g.add_edge(a, b, key=key, kind=key)
+    add_synthesis(g, store, node_name, check)
     if check:
         for n, d in g.nodes(data=True):
             if d.get("kind") == "claim" and d["claim_kind"] == "Benefit" and not d["cells"]:

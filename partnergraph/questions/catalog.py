@@ -29,7 +29,18 @@ from .claims import (
     stats,
 )
 from .common import ClaimRow, resolve_claim, resolve_source
-from .gaps import GapCell, contested, gaps, single_source, undirected
+from .debates import (
+    Challenger,
+    ContestedRow,
+    DebateRow,
+    DebateSide,
+    Position,
+    RelationRow,
+    contested,
+    debates,
+    relations,
+)
+from .gaps import GapCell, gaps, single_source, undirected
 from .search import SearchRow, search
 from .strength import StrengthRow, strength, strength_rule
 
@@ -40,11 +51,13 @@ __all__ = [
     "claims",
     "cocited",
     "contested",
+    "debates",
     "drivers",
     "evidence",
     "factors",
     "gaps",
     "related",
+    "relations",
     "resolve_claim",
     "resolve_source",
     "search",
@@ -57,4 +70,5 @@ __all__ = [
     "undirected",
 ]
 #: the rows the questions return (frozen dataclasses)
-ROWS = (ClaimRow, CocitedRow, EvidenceRow, GapCell, RelatedRow, SearchRow, SourceClaimRow, StatRow, StrengthRow)
+ROWS = (Challenger, ClaimRow, CocitedRow, ContestedRow, DebateRow, DebateSide, EvidenceRow, GapCell, Position,
+        RelatedRow, RelationRow, SearchRow, SourceClaimRow, StatRow, StrengthRow)

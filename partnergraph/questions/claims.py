@@ -63,7 +63,7 @@ class StatRow:
 
 def stats(g) -> list[StatRow]:
     """Counts of the graph: sources by type and status, claims by kind, evidence links by stance and
-    attribution, benefits per quality cell, claim sets and pools.
+    attribution, benefits per quality cell, claim sets, pools, relations between claims and debates.
 
     >>> import partnergraph as pg
     >>> rows = pg.load().stats()
@@ -91,15 +91,20 @@ def stats(g) -> list[StatRow]:
             other[k] += 1
     stance: Counter = Counter()
     attribution: Counter = Counter()
+    relations: set[str] = set()
     for _, _, d in nxg.edges(data=True):
         if d["kind"] == "evidences":
             stance[d["stance"]] += 1
             attribution[d["attribution"]] += 1
+        elif d["kind"] == "relates":
+            relations.add(d["relation_id"])
     rows = [StatRow("totals", "sources", sum(src_type.values())),
             StatRow("totals", "claims", sum(kinds.values())),
             StatRow("totals", "evidence links", sum(stance.values())),
             StatRow("totals", "claim sets", other["claim_set"]),
-            StatRow("totals", "pooled evidence bases", other["pool"])]
+            StatRow("totals", "pooled evidence bases", other["pool"]),
+            StatRow("totals", "relations between claims", len(relations)),
+            StatRow("totals", "debates", len(nxg.graph.get("debates", ())))]
     rows += [StatRow("sources by type", t, n) for t, n in sorted(src_type.items())]
     rows += [StatRow("sources by status", t, src_status[t]) for t in ("complete", "incomplete", "unidentified")]
     rows += [StatRow("claims by kind", k, kinds[k]) for k in CLAIM_KINDS if kinds[k]]

@@ -1,5 +1,5 @@
 """Where the evidence is thin: the gap matrix (4 Es x input/output/outcome), claims resting on one source, claims
-with no direct evidence, contested claims.
+with no direct evidence (contested claims: :mod:`partnergraph.questions.debates`).
 
 May import: ``partnergraph.graph`` and everything below it, and :mod:`partnergraph.questions.common`.
 """
@@ -14,7 +14,6 @@ from .common import ClaimRow, _bare, _claim_sources
 
 __all__ = [
     "GapCell",
-    "contested",
     "gaps",
     "single_source",
     "undirected",
@@ -89,13 +88,3 @@ def undirected(g, kind: str | tuple[str, ...] | None = None, unevidenced: bool =
     True
     """
     return [r for r in claims(g, kind) if r.sources_direct == 0 and (unevidenced or r.sources_pooled)]
-
-
-def contested(g, kind: str | tuple[str, ...] | None = None) -> list[ClaimRow]:
-    """Claims with supporting evidence and disputing or qualifying evidence both.
-
-    >>> import partnergraph as pg
-    >>> all(r.supports and (r.disputes or r.qualifies) for r in pg.load().contested())
-    True
-    """
-    return [r for r in claims(g, kind) if r.supports and (r.disputes or r.qualifies)]

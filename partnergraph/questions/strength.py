@@ -40,6 +40,9 @@ class StrengthRow:
     supports: int
     disputes: int
     qualifies: int
+    challenged: int
+    qualified: int
+    supported: int
     reasons: str
 
 
@@ -55,8 +58,10 @@ def strength(g, claim: str | None = None, kind: str | tuple[str, ...] | None = N
       cites them for this claim one by one (direct) or only in a pooled evidence base (a block list of
       sources for a whole table, which does not say which source supports which claim). The richness
       of the data behind each source cannot be assessed.
-    - Coherence (assessed in part): whether any evidence link disputes or qualifies the claim. Whether
-      the underlying studies agree with each other beyond what the reviews say is not recorded.
+    - Coherence (assessed in part): whether any evidence link disputes or qualifies the claim, and
+      whether any claim of the reviews challenges or qualifies it (a relation between claims, directly or
+      through a claim set, asserted by a review's own words or by the curators). Whether the underlying
+      studies agree with each other beyond what the reviews say is not recorded.
     - Methodological limitations (assessed in part): the evidence type of each direct source, where a
       librarian recorded one (most sources have none; an unknown type is not held against a claim).
       The design and conduct of each study are not recorded and cannot be assessed.
@@ -73,16 +78,19 @@ def strength(g, claim: str | None = None, kind: str | tuple[str, ...] | None = N
     3. Methodological limitations: if at least one direct source has a recorded evidence type and
        every recorded type is non-empirical (policy guidance, legislation, expert opinion,
        theory/model, textbook): down one level.
-    4. Coherence: any disputing or qualifying link: down one level; down two levels instead if the
-       disputing and qualifying links are at least as many as the supporting ones.
+    4. Coherence: count what contests the claim (each disputing or qualifying link, and each claim
+       that challenges or qualifies it, unless that claim rests only on works already counted as
+       disputing or qualifying links) and what backs it (each supporting link, and each claim that
+       supports it). Anything contesting it: down one level; down two levels instead if what contests
+       it is at least as much as what backs it.
     5. Never below very low. Distinct sources are distinct works (BibTeX keys); two reviews citing
        the same work count it once.
     END
 
     >>> import partnergraph as pg
     >>> row = pg.load().strength("s004a-contract-not-partnership")[0]
-    >>> row.rating, row.sources_direct, row.disputes
-    ('low', 3, 1)
+    >>> row.rating, row.sources_direct, row.disputes, row.challenged
+    ('low', 3, 1, 1)
     """
     nxg = g.nx
     names = [resolve_claim(g, claim)] if claim is not None else _claims(nxg, _kinds(kind))
@@ -104,6 +112,8 @@ def _strength_row(nxg, c: str) -> StrengthRow:
     direct, pooled = _claim_sources(nxg, c)
     links = _links(nxg, c)
     stance = Counter(e["stance"] for _, e in links)
+    against_works = {_bare(u) for u, e in links if e["stance"] in ("disputes", "qualifies")}
+    by, repeats = _claims_bearing_on(nxg, c, against_works)
     types = tuple(sorted({nxg.nodes[s]["evidence_type"] for s in direct if nxg.nodes[s]["evidence_type"]}))
     reasons: list[str] = []
     if not links:
@@ -124,12 +134,32 @@ def _strength_row(nxg, c: str) -> StrengthRow:
         unknown = sum(1 for s in direct if not nxg.nodes[s]["evidence_type"])
         if unknown:
             reasons.append(f"evidence type not recorded for {unknown} of {len(direct)} direct source(s)")
-        against = stance["disputes"] + stance["qualifies"]
+        against = stance["disputes"] + stance["qualifies"] + by["challenges"] + by["qualifies"] - repeats
+        backing_n = stance["supports"] + by["supports"]
         if against:
-            drop = 2 if against >= stance["supports"] else 1
+            drop = 2 if against >= backing_n else 1
             level -= drop
+            again = f" ({repeats} resting only on a disputing or qualifying work already counted)" if repeats else ""
             reasons.append(f"coherence: {stance['disputes']} disputing, {stance['qualifies']} qualifying, "
-                           f"{stance['supports']} supporting: -{drop}")
+                           f"{stance['supports']} supporting link(s), {by['challenges']} challenging, "
+                           f"{by['qualifies']} qualifying{again}, {by['supports']} supporting claim(s): -{drop}")
+        elif by["supports"]:
+            reasons.append(f"coherence: {by['supports']} supporting claim(s), nothing contesting: no change")
         reasons.append("relevance: not assessed")
     return StrengthRow(_bare(c), d["claim_kind"], d["label"], RATINGS[max(level, 0)], len(direct), len(pooled),
-                       types, stance["supports"], stance["disputes"], stance["qualifies"], "; ".join(reasons))
+                       types, stance["supports"], stance["disputes"], stance["qualifies"], by["challenges"],
+                       by["qualifies"], by["supports"], "; ".join(reasons))
+
+
+def _claims_bearing_on(nxg, c: str, counted: set[str]) -> tuple[Counter, int]:
+    """Distinct claims that challenge, qualify or support ``c``, by kind of relation, and how many of the
+    challenging or qualifying ones rest only on works in ``counted`` (already disputing or qualifying links of
+    ``c``: the rule counts such a work once)."""
+    pairs = {(e["relation"], u) for u, _, e in nxg.in_edges(c, data=True) if e["kind"] == "relates"}
+    repeats = 0
+    for kind, u in pairs:
+        if kind != "supports" and counted:
+            direct, pooled = _claim_sources(nxg, u)
+            works = {_bare(s) for s in direct}
+            repeats += bool(works and not pooled and works <= counted)
+    return Counter(kind for kind, _ in pairs), repeats
