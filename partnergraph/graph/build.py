@@ -46,6 +46,8 @@ _PREFIXES = {
     PGID + "set/": "set:",
     PGID + "pool/": "pool:",
     PGID + "evidence/": "evidence:",
+    PGID + "relation/": "relation:",
+    PGID + "debate/": "debate:",
     PG: "cell:",
 }
 

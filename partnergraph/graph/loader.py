@@ -68,7 +68,7 @@ def locate_in_claims(exc: LocatedError, d) -> PartnergraphError:
     """Give an integrity error found in the graph the file and line of what it names in claims.ttl."""
     iri = getattr(exc, "iri", None)
     if iri is None:
-        m = re.search(r"(evidence link|benefit) (\S+)", exc.message)
+        m = re.search(r"(evidence link|benefit|relation) (\S+)", exc.message)
         if not m:
             return exc
         iri = node_iri(m.group(2))
