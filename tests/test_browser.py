@@ -120,12 +120,13 @@ def test_clicking_a_claim_shows_its_evidence(map_visit, bundled):
     claim = max((n for n, d in G.nodes(data=True) if d["kind"] == "claim"),
                 key=lambda n: sum(1 for *_, k in G.in_edges(n, keys=True) if k.startswith("evidence:")))
     n_links = sum(1 for *_, k in G.in_edges(claim, keys=True) if k.startswith("evidence:"))
+    n_relations = sum(1 for *_, d in G.in_edges(claim, data=True) if d["kind"] == "relates")
     page = map_visit.page
     click_node(page, claim)
     assert page.evaluate("window.pgNetwork.getSelectedNodes()") == [claim]
     assert page.inner_text("#evidence h2") == G.nodes[claim]["label"]
     items = page.query_selector_all("#evidence ol li")
-    assert len(items) == n_links
+    assert len(items) == n_links + n_relations, "its evidence, then the claims that bear on it"
     first = next(e for *_, e in sorted(G.in_edges(claim, data=True), key=lambda t: (t[0], t[2].get("evidence", "")))
                  if e["kind"] == "evidences")
     assert first["stance"] in items[0].inner_text()

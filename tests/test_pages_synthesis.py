@@ -30,10 +30,12 @@ def relate(nxg, u, v, rid, relation, *, asserted_by="curators", via_set="", quot
 @pytest.fixture(scope="module")
 def debated(bundled):
     nxg = copy.deepcopy(bundled.nx)
+    # start from the graph without the data's own relations, so only the synthetic ones below are drawn
+    nxg.remove_edges_from([(u, v, k) for u, v, k, d in nxg.edges(keys=True, data=True) if d["kind"] == "relates"])
     findings = sorted(n for n, d in nxg.nodes(data=True) if d.get("claim_kind") == "Finding")
     benefits = sorted(n for n, d in nxg.nodes(data=True) if d.get("claim_kind") == "Benefit")
-    for n in benefits:
-        nxg.nodes[n].pop("contested", None)
+    for n, d in nxg.nodes(data=True):
+        d.pop("contested", None)
     review = nxg.nodes[findings[1]]["derived_from"][0]
     relate(nxg, findings[0], benefits[0], "t1", "challenges", reason="the curators' reason")
     for b in benefits[1:6]:
