@@ -34,7 +34,7 @@ def debated(bundled):
     nxg.remove_edges_from([(u, v, k) for u, v, k, d in nxg.edges(keys=True, data=True) if d["kind"] == "relates"])
     findings = sorted(n for n, d in nxg.nodes(data=True) if d.get("claim_kind") == "Finding")
     benefits = sorted(n for n, d in nxg.nodes(data=True) if d.get("claim_kind") == "Benefit")
-    for n, d in nxg.nodes(data=True):
+    for _, d in nxg.nodes(data=True):
         d.pop("contested", None)
     review = nxg.nodes[findings[1]]["derived_from"][0]
     relate(nxg, findings[0], benefits[0], "t1", "challenges", reason="the curators' reason")
