@@ -259,8 +259,12 @@ class EvidenceGraph(LoadedGraph):
         return _search.search(self, text, limit, min_score)
 
 
-def load(data: str | Path | None = None, *, store: str | None = None, cache: bool = True) -> EvidenceGraph:
+def load(data: str | Path | None = None, *, store: str | None = None, cache: bool = True,
+         themes: str | Path | None = None) -> EvidenceGraph:
     """Load a data directory (default: the bundled ``data/``) or a SPARQL endpoint (``store=URL``).
+
+    ``themes`` replaces the directory's theme framework (``themes.ttl``) with another file, or with none
+    (``themes="none"``); without ``themes.ttl`` and without ``themes`` the graph simply has no themes.
 
     A second load of unchanged files reads the networkx graph from the cache and does not parse again.
     Raises :class:`~partnergraph.core.errors.PartnergraphError` subclasses naming file and line on bad input.
@@ -269,6 +273,6 @@ def load(data: str | Path | None = None, *, store: str | None = None, cache: boo
     >>> isinstance(g, EvidenceGraph), g.endpoint
     (True, None)
     """
-    g = load_graph(data, store=store, cache=cache, cls=EvidenceGraph)
+    g = load_graph(data, store=store, cache=cache, cls=EvidenceGraph, themes=themes)
     assert isinstance(g, EvidenceGraph)
     return g

@@ -83,13 +83,13 @@ def local():
 # ---------------------------------------------------------------- same answers as the embedded store
 def test_push_writes_one_named_graph_per_file(server, local):
     from partnergraph.graph.loader import push
-    from partnergraph.store.embedded import GRAPH_CLAIMS, GRAPH_ONTOLOGY, GRAPH_SOURCES
+    from partnergraph.store.embedded import GRAPH_CLAIMS, GRAPH_ONTOLOGY, GRAPH_SOURCES, GRAPH_THEMES
 
     rows = push(DATA, server)
     expected = {g: len(list(local.rdf.quads_for_pattern(None, None, None, _named(g))))
-                for g in (GRAPH_SOURCES, GRAPH_CLAIMS, GRAPH_ONTOLOGY)}
+                for g in (GRAPH_SOURCES, GRAPH_CLAIMS, GRAPH_ONTOLOGY, GRAPH_THEMES)}
     assert {r.graph: r.triples for r in rows} == expected
-    assert [Path(r.file).name for r in rows] == ["sources.bib", "claims.ttl", "ontology.ttl"]
+    assert [Path(r.file).name for r in rows] == ["sources.bib", "claims.ttl", "ontology.ttl", "themes.ttl"]
 
 
 def _named(iri):
@@ -186,7 +186,7 @@ def test_pull_is_sorted_and_stable(pushed, data_copy):
 
     (data_copy / "claims.ttl").write_text("# my header\n\n", encoding="utf-8")
     rows = pull(pushed, data_copy)
-    assert [r.action for r in rows] == ["written", "kept"]
+    assert [r.action for r in rows] == ["written", "unchanged", "kept"]  # themes.ttl too comes back byte for byte
     body = (DATA / "claims.ttl").read_text(encoding="utf-8")
     body = body[body.index("@prefix"):]
     assert (data_copy / "claims.ttl").read_text(encoding="utf-8") == "# my header\n\n" + body
@@ -198,7 +198,8 @@ def test_pull_into_an_empty_folder_gives_the_same_graph(pushed, tmp_path, local)
     from partnergraph.store.remote import pull
 
     rows = pull(pushed, tmp_path / "fresh")
-    assert [r.action for r in rows] == ["written", "written"]
+    assert [Path(r.file).name for r in rows] == ["claims.ttl", "themes.ttl", "sources.bib"]
+    assert [r.action for r in rows] == ["written", "written", "written"]
     fresh = pg.load(tmp_path / "fresh", cache=False)
     assert fresh.stats() == local.stats()
     assert sorted(fresh.nx.edges(keys=True)) == sorted(local.nx.edges(keys=True))

@@ -40,13 +40,14 @@ class Finding:
 
 
 def validate(data=None, *, shacl: bool = True, engine: str = "fast",
-             progress: Callable[[str], None] | None = None) -> list[Finding]:
-    """Check a data directory: parse errors, SHACL shapes and cross-file integrity. Returns every finding
-    (errors first, then warnings, each in file order). ``engine="reference"`` runs the shapes with pySHACL;
-    ``progress`` is told the name of each stage as it starts."""
+             progress: Callable[[str], None] | None = None, themes=None) -> list[Finding]:
+    """Check a data directory (with its theme framework, or the ``themes`` file instead): parse errors, SHACL
+    shapes (``shapes.ttl``, ``themes-shapes.ttl``) and cross-file integrity. Returns every finding (errors first,
+    then warnings, each in file order). ``engine="reference"`` runs the shapes with pySHACL; ``progress`` is told
+    the name of each stage as it starts."""
     say = progress or (lambda stage: None)
     say("reading the data")
-    d = DataDir.open(data)
+    d = DataDir.open(data, themes=themes)
     findings: list[Finding] = []
     try:
         store, library = load_store(d, strict=False)  # the bibliography is parsed once, here
@@ -63,11 +64,19 @@ def validate(data=None, *, shacl: bool = True, engine: str = "fast",
     lines = TurtleLines(claims_text)  # built once: every finding is located by one look-up
     src_lines = {s.key: s.line for s in library.sources}
 
-    def place(iri: str) -> tuple[str | None, int | None]:
+    theme_lines = TurtleLines(d.themes_text()) if d.themes_path is not None else None
+
+    def place(iri: str, rule: str = "") -> tuple[str | None, int | None]:
         if iri.startswith(PGID + "source/") and iri[len(PGID) + 7:] in src_lines:
             return str(d.sources_path), src_lines[iri[len(PGID) + 7:]]
-        line = lines.line_of(iri)
-        return (str(d.claims_path), line) if line else (None, None)
+        files = [(d.claims_path, lines), (d.themes_path, theme_lines)]
+        if rule in THEME_RULES:  # a theme shape: the assignment or concept is in the themes file
+            files.reverse()
+        for path, index in files:
+            line = index.line_of(iri) if index is not None else None
+            if line:
+                return str(path), line
+        return None, None
 
     say("checking the links between the files")
     # the rules of the data: the same set the graph builder (every reader) checks
@@ -90,7 +99,7 @@ def validate(data=None, *, shacl: bool = True, engine: str = "fast",
         say("checking the SHACL shapes")
         full = store.store if hasattr(store, "without_sources") else store
         for res in run_shacl(full, shapes_texts(), engine=engine):
-            file, line = place(res.focus)
+            file, line = place(res.focus, _rule(res.shape))
             detail = f" ({_short(res.path)})" if res.path else ""
             findings.append(Finding("error" if res.error else "warning", _rule(res.shape),
                                     f"{_short(res.focus)}: {res.message}{detail}", file, line, res.focus))
@@ -98,6 +107,10 @@ def validate(data=None, *, shacl: bool = True, engine: str = "fast",
     syntax = ("bibtex-syntax", "turtle-syntax")
     findings.sort(key=lambda f: (f.severity != "error", f.rule not in syntax, f.file or "~", f.line or 0, f.rule))
     return findings
+
+
+#: the shapes of themes-shapes.ttl: their findings are placed in the themes file first
+THEME_RULES = ("ThemeAssignmentShape", "ThemeShape", "ThemeGroupShape", "BroaderCycleShape")
 
 
 def _rule(shape: str | None) -> str:
@@ -143,4 +156,4 @@ def _short(iri: str) -> str:
     return curie(iri)
 
 
-__all__ = ["Finding", "first_error", "validate"]
+__all__ = ["THEME_RULES", "Finding", "first_error", "validate"]

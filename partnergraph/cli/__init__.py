@@ -22,7 +22,7 @@ from . import library as _library  # noqa: F401  (registers the librarians' comm
 from . import research as _research  # noqa: F401  (the researchers')
 from . import review as _review  # noqa: F401  (the reviewers')
 from . import store as _store  # noqa: F401  (the teams')
-from .common import data_options, default_format, emit, load_graph, main, output_options
+from .common import data_options, default_format, emit, load_graph, main, output_options, themes_option
 
 __all__ = ["Progress", "main"]
 
@@ -37,14 +37,15 @@ __all__ = ["Progress", "main"]
               help="Print the errors only, one line each, and nothing when the data is valid (the exit code says "
                    "it); with --format, the errors in that format and, for a table, the counts.")
 def validate(data, store, fmt, no_shacl, shacl_engine, quiet):
-    """Check the data: BibTeX and Turtle syntax, SHACL shapes, cross-file integrity.
+    """Check the data: BibTeX and Turtle syntax, SHACL shapes, cross-file integrity, and the theme framework
+    (every assignment names a claim and a theme, no theme outside a group, no cycle in skos:broader).
 
     Each finding names the file and line (or the IRI) and the rule. Exit 0 when there are no errors
     (warnings allowed), 1 on any error.
     """
     with Progress("validate") as progress:
         findings = run_validate(data, shacl=not no_shacl, progress=progress.stage,
-                                engine="reference" if shacl_engine == "pyshacl" else "fast")
+                                engine="reference" if shacl_engine == "pyshacl" else "fast", themes=themes_option())
     errors = [x for x in findings if x.severity == "error"]
     shown = errors if quiet else findings
     rows = [{"severity": x.severity, "where": x.where, "rule": x.rule, "message": x.message} for x in shown]

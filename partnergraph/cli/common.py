@@ -22,7 +22,7 @@ from ..outputs.formats import FORMATS, render
 
 __all__ = ["CONTEXT", "OUTPUT_DIR", "Group", "data_options", "default_folder", "default_format", "emit", "fail",
            "force_option", "load_graph", "main", "output_options", "output_path", "refuse_existing", "slug",
-           "wrote"]
+           "themes_option", "wrote"]
 
 _WRITE_ERRNOS = {errno.EROFS, errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -67,8 +67,23 @@ def main():
     """
 
 
+_THEMES = "partnergraph.themes"
+
+
+def _remember_themes(ctx, _param, value):
+    ctx.meta[_THEMES] = value
+    return value
+
+
+def themes_option() -> str | None:
+    """The ``--themes`` of the running command (``None``: the data directory's own ``themes.ttl``, if any)."""
+    ctx = click.get_current_context(silent=True)
+    return ctx.meta.get(_THEMES) if ctx is not None else None
+
+
 def data_options(fn):
-    """``--data DIR`` and ``--store URL`` (also ``PARTNERGRAPH_DATA`` / ``PARTNERGRAPH_STORE``), and ``-v``.
+    """``--data DIR``, ``--store URL`` and ``--themes FILE`` (also ``PARTNERGRAPH_DATA`` / ``PARTNERGRAPH_STORE`` /
+    ``PARTNERGRAPH_THEMES``), and ``-v``; ``--themes`` is read by :func:`load_graph` (see :func:`themes_option`).
 
     Without --data a command reads ``./data`` or, where the working folder has none, the bundled corpus, and
     then says so on stderr (``--verbose`` always names the folder read)."""
@@ -78,6 +93,9 @@ def data_options(fn):
                                      "one, else the bundled corpus).")
     @click.option("--store", "store", envvar="PARTNERGRAPH_STORE", default=None, metavar="URL",
                   help="Read from a SPARQL 1.1 endpoint instead of the files.")
+    @click.option("--themes", envvar="PARTNERGRAPH_THEMES", default=None, metavar="FILE", expose_value=False,
+                  callback=_remember_themes,
+                  help="Theme framework (Turtle) to use instead of DATA/themes.ttl; 'none' for no themes.")
     @click.option("-v", "--verbose", is_flag=True, help="Say on stderr which data directory is read.")
     @functools.wraps(fn)
     def wrapper(*args, verbose=False, **kwargs):
@@ -123,7 +141,7 @@ def emit(rows, fmt: str | None, columns: list[str] | None = None) -> None:
 
 
 def load_graph(data, store):
-    return load(data, store=store, cache=os.environ.get("PARTNERGRAPH_NO_CACHE") is None)
+    return load(data, store=store, cache=os.environ.get("PARTNERGRAPH_NO_CACHE") is None, themes=themes_option())
 
 
 # ---------------------------------------------------------------- output files

@@ -1,5 +1,6 @@
-"""The data directory: ``sources.bib`` and ``claims.ttl`` read once as bytes and text, the bundled vocabulary
-(``ontology.ttl``, ``shapes.ttl``), and the cache key of what is parsed from them.
+"""The data directory: ``sources.bib``, ``claims.ttl`` and the theme framework (``themes.ttl``, or the file given with
+``--themes``; none at all is fine) read once as bytes and text, the bundled vocabulary (``ontology.ttl``,
+``shapes.ttl``, ``themes-shapes.ttl``), and the cache key of what is parsed from them.
 
 May import: ``partnergraph.core`` and the other ``partnergraph.files`` modules.
 """
@@ -22,7 +23,9 @@ __all__ = [
     "CACHE_FORMAT",
     "CACHE_SHAPERS",
     "CLAIMS_FILE",
+    "NO_THEMES",
     "SOURCES_FILE",
+    "THEMES_FILE",
     "DataDir",
     "bundled_data_dir",
     "default_data_dir",
@@ -31,6 +34,7 @@ __all__ = [
     "read_text",
     "shapes_text",
     "shapes_texts",
+    "themes_shapes_text",
 ]
 
 
@@ -51,11 +55,16 @@ SOURCES_FILE = "sources.bib"
 CLAIMS_FILE = "claims.ttl"
 
 
-CACHE_FORMAT = "5"
+THEMES_FILE = "themes.ttl"
+#: ``--themes none``: load no theme framework even if the data directory has a ``themes.ttl``
+NO_THEMES = "none"
+
+
+CACHE_FORMAT = "6"
 #: the files (relative to the package) whose code shapes what the cache holds: a change to any invalidates it
 CACHE_SHAPERS = ("core/namespaces.py", "core/text.py", "files/bibtex.py", "files/datadir.py", "store/bibrdf.py",
-                 "store/embedded.py", "store/rules.py", "graph/build.py", "graph/synthesis.py", "graph/loader.py",
-                 "ontology.ttl")
+                 "store/embedded.py", "store/rules.py", "graph/build.py", "graph/synthesis.py", "graph/themes.py",
+                 "graph/loader.py", "ontology.ttl")
 
 
 def default_data_dir() -> Path:
@@ -98,18 +107,31 @@ def shapes_texts() -> list[str]:
     return [root.joinpath(n).read_text(encoding="utf-8") for n in names]
 
 
+def themes_shapes_text() -> str:
+    """The SHACL shapes of a theme framework (``partnergraph/themes-shapes.ttl``, one of :func:`shapes_texts`)."""
+    return resources.files("partnergraph").joinpath("themes-shapes.ttl").read_text(encoding="utf-8")
+
+
 @dataclass(slots=True)
 class DataDir:
-    """The files of one data directory, read once (bytes and text), with their content hash."""
+    """The files of one data directory, read once (bytes and text), with their content hash.
+
+    ``themes_path`` is the theme framework loaded with the data: the directory's ``themes.ttl`` when there is one,
+    the file given as ``themes``, or ``None`` (no framework: every command still works, without themes).
+    """
 
     path: Path
     sources_path: Path
     claims_path: Path
     sources_bytes: bytes = field(repr=False)
     claims_bytes: bytes = field(repr=False)
+    themes_path: Path | None = None
+    themes_bytes: bytes = field(default=b"", repr=False)
 
     @classmethod
-    def open(cls, path: str | Path | None) -> DataDir:
+    def open(cls, path: str | Path | None, themes: str | Path | None = None) -> DataDir:
+        """Open a data directory (default: the bundled one). ``themes``: a theme framework file to use instead of
+        the directory's ``themes.ttl``, or ``"none"`` for no framework."""
         p = Path(path) if path is not None else default_data_dir()
         if not p.exists():
             raise DataDirError(f"{p}: data directory does not exist",
@@ -130,12 +152,19 @@ class DataDir:
             sources, claims = _read_one_commit(p, sp, cp)
         except OSError as exc:
             raise file_error(exc, exc.filename or p) from None
-        return cls(p, sp, cp, sources, claims)
+        tp = _themes_path(p, themes)
+        try:
+            tb = tp.read_bytes() if tp else b""
+        except OSError as exc:
+            raise file_error(exc, tp) from None
+        return cls(p, sp, cp, sources, claims, tp, tb)
 
     def digest(self) -> str:
         """Cache key: the data files' bytes plus the code and vocabulary that shape what is cached."""
         h = hashlib.sha256()
-        for part in (CACHE_FORMAT.encode(), _code_fingerprint(), self.sources_bytes, b"\0", self.claims_bytes):
+        themes = b"T" + self.themes_bytes if self.themes_path else b"-"
+        for part in (CACHE_FORMAT.encode(), _code_fingerprint(), self.sources_bytes, b"\0", self.claims_bytes,
+                     b"\0", themes):
             h.update(part)
         return h.hexdigest()[:32]
 
@@ -145,6 +174,13 @@ class DataDir:
 
     def claims_text(self) -> str:
         text = read_text(self.claims_path) if _bad_utf8(self.claims_bytes) else self.claims_bytes.decode()
+        return text.removeprefix("\ufeff")
+
+    def themes_text(self) -> str:
+        """The theme framework's Turtle (``""`` when there is none)."""
+        if self.themes_path is None:
+            return ""
+        text = read_text(self.themes_path) if _bad_utf8(self.themes_bytes) else self.themes_bytes.decode()
         return text.removeprefix("\ufeff")
 
 
@@ -182,6 +218,21 @@ def _read_one_commit(p: Path, sp: Path, cp: Path) -> tuple[bytes, bytes]:
         time.sleep(min(0.2, 0.01 * attempt))
     with locked(p, 30.0):  # a directory rewritten without pause: read under the writers' lock
         return sp.read_bytes(), cp.read_bytes()
+
+
+def _themes_path(data: Path, themes: str | Path | None) -> Path | None:
+    if themes is None:
+        default = data / THEMES_FILE
+        return default if default.is_file() else None
+    if str(themes) == NO_THEMES:
+        return None
+    t = Path(themes)
+    hint = f"give --themes FILE (a theme framework in Turtle, like data/{THEMES_FILE}) or --themes {NO_THEMES}"
+    if not t.exists():
+        raise DataDirError(f"{t}: themes file does not exist", hint=hint)
+    if not t.is_file():
+        raise DataDirError(f"{t}: the themes file is not a file", hint=hint)
+    return t
 
 
 @functools.lru_cache(maxsize=1)

@@ -1,12 +1,12 @@
 """RDF → a networkx ``MultiDiGraph`` (DESIGN §3): the graph every question is answered over.
 
 Node names are stable and readable: ``source:gray1989``, ``claim:wr-trust``, ``set:wilder-factors``,
-``pool:briefing-benefits``, ``cell:EfficiencyOutput``. Every node has ``kind`` (source, claim, claim_set, pool,
-quality_cell); claims also have ``claim_kind`` (Benefit, Barrier, …). Edge keys say what an edge is:
-``evidences`` (source or pool → claim, one per evidence link), ``member_of``, ``pooled_in``, ``in_category``,
-``derived_from``, ``addresses``, ``related``, and ``relates`` (claim → claim: one claim challenges, qualifies
-or supports another; see :mod:`partnergraph.graph.synthesis`, which also gives every claim ``contested`` and the
-graph its ``debates``).
+``pool:briefing-benefits``, ``cell:EfficiencyOutput``, ``theme:trust``. Every node has ``kind`` (source, claim,
+claim_set, pool, quality_cell, theme, theme_group); claims also have ``claim_kind`` (Benefit, Barrier, …). Edge keys
+say what an edge is: ``evidences`` (source or pool → claim, one per evidence link), ``member_of``, ``pooled_in``,
+``in_category``, ``derived_from``, ``addresses``, ``related``, ``relates`` (claim → claim: one claim challenges,
+qualifies or supports another; see :mod:`partnergraph.graph.synthesis`, which also gives every claim ``contested``
+and the graph its ``debates``), and ``in_theme`` and ``in_group`` (:mod:`partnergraph.graph.themes`).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from ..store.bibrdf import agent_iri, camel, normalise_doi
 from ..store.embedded import DataStore, gc_paused, run_sparql
 from ..store.rules import problems, source_keys
 from .synthesis import add_synthesis
+from .themes import add_themes
 
 __all__ = [
     "Q_ADDRESSES",
@@ -48,6 +49,7 @@ _PREFIXES = {
     PGID + "evidence/": "evidence:",
     PGID + "relation/": "relation:",
     PGID + "debate/": "debate:",
+    PGID + "theme/": "theme:",
     PG: "cell:",
 }
 
@@ -217,6 +219,7 @@ def build_graph(store, *, check: bool = True):
         else:
             _source_nodes_from_rdf(g, store)
         _claim_nodes_and_edges(g, store, check)
+        add_themes(g, store, check)
     return g
 
 

@@ -20,6 +20,7 @@ from ..store.embedded import (
     GRAPH_CLAIMS,
     GRAPH_ONTOLOGY,
     GRAPH_SOURCES,
+    GRAPH_THEMES,
     dump_nquads,
     gc_paused,
     load_nquads,
@@ -32,15 +33,16 @@ from .build import build_graph, node_iri
 __all__ = ["load_graph", "load_remote", "push", "locate_in_claims", "save_pickle", "load_pickle"]
 
 def load_graph(data: str | Path | None = None, *, store: str | None = None, cache: bool = True,
-               cls: type[LoadedGraph] = LoadedGraph) -> LoadedGraph:
+               cls: type[LoadedGraph] = LoadedGraph, themes: str | Path | None = None) -> LoadedGraph:
     """Load a data directory (default: the bundled ``data/``) or a SPARQL endpoint (``store=URL``) as a ``cls``.
 
+    ``themes``: the theme framework to load instead of the directory's ``themes.ttl`` (a file, or ``"none"``).
     A second load of unchanged files reads the networkx graph from the cache and does not parse again.
     Raises :class:`~partnergraph.core.errors.PartnergraphError` subclasses naming file and line on bad input.
     """
     if store:
         return load_remote(store, cls=cls)
-    d = DataDir.open(data)
+    d = DataDir.open(data, themes=themes)
     digest = d.digest()
     folder = cache_dir() / digest
     if cache and (folder / "graph.pickle").exists():
@@ -65,7 +67,12 @@ def load_graph(data: str | Path | None = None, *, store: str | None = None, cach
 
 
 def locate_in_claims(exc: LocatedError, d) -> PartnergraphError:
-    """Give an integrity error found in the graph the file and line of what it names in claims.ttl."""
+    """Give an integrity error found in the graph the file and line of what it names in claims.ttl (or, for a
+    theme assignment, in the themes file)."""
+    m = re.search(r"theme assignment (\S+)", exc.message)
+    if m and d.themes_path is not None:
+        line = find_subject_line(d.themes_text(), node_iri(m.group(1)))
+        return type(exc)(d.themes_path, line, exc.message, hint=exc.hint)
     iri = getattr(exc, "iri", None)
     if iri is None:
         m = re.search(r"(evidence link|benefit|relation) (\S+)", exc.message)
@@ -111,21 +118,26 @@ def load_remote(url: str, *, timeout: float | None = None, cls: type[LoadedGraph
 
 
 def push(data: str | Path | None, url: str, *, graph_store: str | None = None,
-         timeout: float | None = None) -> list[GraphPush]:
-    """Upload a data directory: ``sources`` (the BibTeX as RDF), ``claims`` and ``ontology``, each to its own
-    named graph, each replaced in one Graph Store ``PUT`` (atomic per graph on the server).
+         timeout: float | None = None, themes: str | Path | None = None) -> list[GraphPush]:
+    """Upload a data directory: ``sources`` (the BibTeX as RDF), ``claims``, ``ontology`` and the theme framework
+    (``themes``, when there is one), each to its own named graph, each replaced in one Graph Store ``PUT``
+    (atomic per graph on the server).
 
     The data is parsed and checked first (the same checks as loading it); nothing is sent if it has errors.
     """
     import pyoxigraph as ox
 
-    d = DataDir.open(data)
+    d = DataDir.open(data, themes=themes)
     st, _ = load_store(d)
-    build_graph(st)  # refuses dangling keys and uncategorised benefits, like every load
+    try:
+        build_graph(st)  # refuses dangling keys and uncategorised benefits, like every load
+    except LocatedError as exc:
+        raise locate_in_claims(exc, d) from None
     ep = endpoints(url, graph_store)
     plan = []
     for graph, path in ((GRAPH_SOURCES, d.sources_path), (GRAPH_CLAIMS, d.claims_path),
-                        (GRAPH_ONTOLOGY, "partnergraph/ontology.ttl")):
+                        (GRAPH_ONTOLOGY, "partnergraph/ontology.ttl"),
+                        *(((GRAPH_THEMES, d.themes_path),) if d.themes_path is not None else ())):
         body = st.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
         plan.append((str(path), graph, body, body.count(b"\n")))
     done = []

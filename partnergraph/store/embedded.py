@@ -1,4 +1,5 @@
-"""Load a data directory (``sources.bib`` + ``claims.ttl``) and the vocabulary into one RDF store.
+"""Load a data directory (``sources.bib`` + ``claims.ttl`` + the theme framework, if any) and the vocabulary into
+one RDF store.
 
 The embedded store is pyoxigraph (Turtle parsing and SPARQL 10–20× faster than rdflib, DESIGN §7). Each file goes
 into its own named graph; queries see their union. Reading never writes to the data directory: the parsed result
@@ -25,6 +26,7 @@ __all__ = [
     "GRAPH_CLAIMS",
     "GRAPH_ONTOLOGY",
     "GRAPH_SOURCES",
+    "GRAPH_THEMES",
     "DataStore",
     "dump_nquads",
     "gc_paused",
@@ -40,6 +42,8 @@ __all__ = [
 GRAPH_SOURCES = PGID + "graph/sources"
 GRAPH_CLAIMS = PGID + "graph/claims"
 GRAPH_ONTOLOGY = PGID + "graph/ontology"
+#: the theme framework (data/themes.ttl or --themes FILE), its own named graph so it can be replaced whole
+GRAPH_THEMES = PGID + "graph/themes"
 
 
 def to_ox(term):
@@ -195,6 +199,8 @@ def load_store(data: DataDir, *, strict: bool = True) -> tuple[DataStore, BibLib
         store = ox.Store()
         parse_turtle_into(store, ontology_text(), Path("partnergraph/ontology.ttl"), GRAPH_ONTOLOGY)
         parse_turtle_into(store, claims, data.claims_path, GRAPH_CLAIMS)
+        if data.themes_path is not None:
+            parse_turtle_into(store, data.themes_text(), data.themes_path, GRAPH_THEMES)
         safe = not any(_IRI_UNSAFE.search(s.key) or any(_IRI_UNSAFE.search(k) for k in key_list(s.get("citedin")))
                        for s in library.sources)
         if not safe:  # a key that is no IRI: the term-by-term path raises the error it always has

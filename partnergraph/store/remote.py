@@ -32,9 +32,9 @@ from pathlib import Path
 from ..core.errors import PartnergraphError, QueryError, StoreError
 from ..core.namespaces import BIBO, DCTERMS, FOAF, PG, RDF, RDFS, prefix_block
 from ..files.atomic import write_atomic_bytes
-from ..files.datadir import CLAIMS_FILE, SOURCES_FILE, default_data_dir
+from ..files.datadir import CLAIMS_FILE, SOURCES_FILE, THEMES_FILE, default_data_dir
 from ..files.turtle import serialize
-from .embedded import GRAPH_CLAIMS, GRAPH_ONTOLOGY, GRAPH_SOURCES
+from .embedded import GRAPH_CLAIMS, GRAPH_ONTOLOGY, GRAPH_SOURCES, GRAPH_THEMES
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -210,7 +210,7 @@ def remote_query(url: str, query: str, *, timeout: float | None = None):
 def _post_query(ep: Endpoints, query: str, accept: str, timeout: float | None) -> tuple[bytes, str]:
     """POST a query whose dataset is partnergraph's named graphs: their merge is the default graph (as the
     embedded store's union default graph) and each is also a named graph, so ``GRAPH ?g`` works as at home."""
-    graphs = (GRAPH_SOURCES, GRAPH_CLAIMS, GRAPH_ONTOLOGY)
+    graphs = (GRAPH_SOURCES, GRAPH_CLAIMS, GRAPH_ONTOLOGY, GRAPH_THEMES)
     params = urllib.parse.urlencode([("default-graph-uri", g) for g in graphs]
                                     + [("named-graph-uri", g) for g in graphs])
     url = ep.query + ("&" if "?" in ep.query else "?") + params
@@ -271,8 +271,8 @@ class PullResult:
 
 
 def pull(url: str, data: str | Path | None = None, *, timeout: float | None = None) -> list[PullResult]:
-    """Write the endpoint's claims back to ``DIR/claims.ttl`` (sorted, stable Turtle, the file's header comment
-    kept). ``sources.bib`` stays the source of truth for the bibliography and is never overwritten: it is
+    """Write the endpoint's claims back to ``DIR/claims.ttl`` and its theme framework, if it holds one, to
+    ``DIR/themes.ttl`` (sorted, stable Turtle, each file's header comment kept). ``sources.bib`` stays the source of truth for the bibliography and is never overwritten: it is
     written from the store only when the folder has none (a fresh checkout), with the fields the RDF keeps.
 
     Everything is fetched and checked before anything is written; each file is replaced atomically.
@@ -285,6 +285,7 @@ def pull(url: str, data: str | Path | None = None, *, timeout: float | None = No
     if folder.exists() and not folder.is_dir():
         raise StoreError(f"{folder}: not a directory", hint="give --data DIR")
     claims_nt = fetch_graph(url, GRAPH_CLAIMS, timeout=timeout)
+    themes_nt = fetch_graph(url, GRAPH_THEMES, timeout=timeout)
     bib_path, claims_path = folder / SOURCES_FILE, folder / CLAIMS_FILE
     sources_nt = None if bib_path.exists() else fetch_graph(url, GRAPH_SOURCES, timeout=timeout)
     g = rdflib.Graph()
@@ -295,16 +296,13 @@ def pull(url: str, data: str | Path | None = None, *, timeout: float | None = No
     if len(g) == 0:
         raise StoreError(f"{url}: the store holds no claims graph <{GRAPH_CLAIMS}>",
                          hint="upload the data first: partnergraph push --data DIR --store URL")
-    header = ""
-    if claims_path.exists():
-        old = claims_path.read_text(encoding="utf-8", errors="replace")
-        lines = []
-        for line in old.splitlines(keepends=True):
-            if not line.startswith("#") and line.strip():
-                break
-            lines.append(line)
-        header = "".join(lines)
-    claims_bytes = (header + serialize(g)).encode("utf-8")
+    claims_bytes = (_header(claims_path) + serialize(g)).encode("utf-8")
+    themes = rdflib.Graph()
+    try:
+        themes.parse(data=themes_nt.decode("utf-8"), format="nt")
+    except (ParseError, ValueError) as exc:
+        raise StoreError(f"{url}: the themes graph is not valid N-Triples ({exc})") from None
+    themes_path = folder / THEMES_FILE
     bib_bytes = None
     if sources_nt is not None:
         bib_bytes = bibtex_from_ntriples(sources_nt).encode("utf-8")
@@ -315,6 +313,13 @@ def pull(url: str, data: str | Path | None = None, *, timeout: float | None = No
     else:
         write_atomic_bytes(claims_path, claims_bytes)
         results.append(PullResult(str(claims_path), "written", len(g)))
+    if len(themes):  # a store without a theme framework leaves the folder's themes.ttl as it is
+        themes_bytes = (_header(themes_path) + serialize(themes)).encode("utf-8")
+        if themes_path.exists() and themes_path.read_bytes() == themes_bytes:
+            results.append(PullResult(str(themes_path), "unchanged", len(themes)))
+        else:
+            write_atomic_bytes(themes_path, themes_bytes)
+            results.append(PullResult(str(themes_path), "written", len(themes)))
     if bib_bytes is None:
         results.append(PullResult(str(bib_path), "kept", 0))
     else:
@@ -322,6 +327,18 @@ def pull(url: str, data: str | Path | None = None, *, timeout: float | None = No
         write_atomic_bytes(bib_path, bib_bytes)
         results.append(PullResult(str(bib_path), "written", sources_nt.count(b"\n")))
     return results
+
+
+def _header(path: Path) -> str:
+    """The comment lines a Turtle file starts with (kept when the file is rewritten from the store)."""
+    if not path.exists():
+        return ""
+    lines = []
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines(keepends=True):
+        if not line.startswith("#") and line.strip():
+            break
+        lines.append(line)
+    return "".join(lines)
 
 
 def bibtex_from_ntriples(body: bytes) -> str:
