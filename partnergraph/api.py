@@ -24,12 +24,24 @@ from .questions import debates as _debates
 from .questions import gaps as _gaps
 from .questions import search as _search
 from .questions import strength as _strength
+from .questions import themes as _themes
+from .questions.resolve import Resolution
+from .questions.resolve import resolve as _resolve
+from .questions.resolve import resolve_theme as _resolve_theme
 from .questions.claims import CocitedRow, EvidenceRow, RelatedRow, SourceClaimRow, SparqlResult, StatRow
 from .questions.common import ClaimRow, Kinds
 from .questions.debates import ContestedRow, DebateRow, RelationRow
 from .questions.gaps import GapCell
 from .questions.search import SearchRow
 from .questions.strength import StrengthRow
+from .questions.themes import (
+    ThemeClaimRow,
+    ThemeEvidenceRow,
+    ThemeGapRow,
+    ThemeRow,
+    ThemeSourceRow,
+    ThemeStrengthRow,
+)
 
 __all__ = ["EvidenceGraph", "load"]
 
@@ -247,6 +259,88 @@ class EvidenceGraph(LoadedGraph):
         True
         """
         return _strength.strength_rule(self)
+
+    # ---------------------------------------------------------------- themes
+    def themes(self, group: str | None = None) -> list[ThemeRow]:
+        """Every theme of the framework (or of one ``group``): its claims, the reviews that state it, its distinct
+        sources — a work cited by two reviews counts once — direct and pooled, the stance mix, contested or not.
+
+        >>> next(r for r in load().themes() if r.theme == "shared-vision").independent_reviews
+        4
+        """
+        return _themes.themes(self, group)
+
+    def theme(self, theme: str) -> list[ThemeClaimRow]:
+        """The claims of ``theme`` (its id, label, an alternative label, or words), review by review.
+
+        >>> {r.claim for r in load().theme("trust")} >= {"s004b-csf-trust", "s001-networks-trust"}
+        True
+        """
+        return _themes.theme(self, theme)
+
+    def theme_evidence(self, theme: str, expand: bool = False) -> list[ThemeEvidenceRow]:
+        """Every evidence link of the claims of ``theme``, grouped by citing review, with locators and quotes;
+        ``cited_by`` and ``citations`` say how often each work is cited for the theme.
+
+        >>> rows = load().theme_evidence("pooled budgets")
+        >>> len({r.review for r in rows}) >= 3
+        True
+        """
+        return _themes.theme_evidence(self, theme, expand)
+
+    def theme_sources(self, theme: str) -> list[ThemeSourceRow]:
+        """The distinct works behind ``theme``, each once, with every citation of it listed.
+
+        >>> rows = load().theme_sources("trust")
+        >>> len(rows) == len({r.source for r in rows})
+        True
+        """
+        return _themes.theme_sources(self, theme)
+
+    def theme_strength(self, theme: str | None = None) -> list[ThemeStrengthRow]:
+        """Confidence in each theme (or in ``theme``) across its claims and reviews, with the reasons (the rule:
+        :meth:`theme_strength_rule`).
+
+        >>> load().theme_strength("trust")[0].rating in ("high", "moderate", "low", "very low")
+        True
+        """
+        return _themes.theme_strength(self, theme)
+
+    def theme_strength_rule(self) -> str:
+        """The rule :meth:`theme_strength` applies, as ``strength --theme --explain`` prints it.
+
+        >>> "across reviews" in load().theme_strength_rule()
+        True
+        """
+        return _themes.theme_strength_rule(self)
+
+    def theme_gaps(self, by: str = "review") -> list[ThemeGapRow]:
+        """The theme matrix: every theme against every review (``by="review"``) or claim kind (``by="kind"``),
+        with the claims and distinct sources of each cell and where a theme is thin.
+
+        >>> cells = load().theme_gaps(by="kind")
+        >>> {c.column for c in cells} >= {"Benefit", "Barrier"}
+        True
+        """
+        return _themes.theme_gaps(self, by)
+
+    def resolve_theme(self, theme: str) -> str:
+        """The node name (``theme:ID``) of a theme named by id, label, alternative label or words.
+
+        >>> load().resolve_theme("pooled budgets")
+        'theme:pooled-budgets'
+        """
+        return _resolve_theme(self, theme)
+
+    def resolve(self, text: str, what: str = "claim", themes: bool = True) -> Resolution:
+        """What words name: a theme first when they name one, else a claim (or, with ``what="source"``, a
+        source), with the other nodes they fit — what the CLI prints on stderr.
+
+        >>> r = load().resolve("shared vision")
+        >>> r.kind, r.id
+        ('theme', 'shared-vision')
+        """
+        return _resolve(self, text, what, themes)
 
     # ---------------------------------------------------------------- search
     def search(self, text: str, limit: int = 20, min_score: float = 70.0) -> list[SearchRow]:

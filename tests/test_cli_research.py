@@ -246,7 +246,7 @@ def test_unknown_names_exit_1_with_a_hint(args, needle):
 
 
 def test_ambiguous_words_list_the_candidates(bundled):
-    r = run("evidence", "pooled budgets")
+    r = run("evidence", "pooled budgets", "--themes", "none")  # with the themes, the words name a theme
     assert r.exit_code == 1
     assert r.output.startswith("Error: 'pooled budgets' fits")
     candidates = [line.split()[0] for line in r.output.splitlines()[1:] if line.startswith("  ")]

@@ -1,7 +1,7 @@
 """The ``partnergraph`` command line: thin — it parses options, calls the API and formats the output.
 
 The group :data:`main` and the shared options are in :mod:`.common`; the commands for each kind of user live in
-:mod:`.research`, :mod:`.review`, :mod:`.library` and :mod:`.store`, which register on ``main`` when this
+:mod:`.research` (with :mod:`.themes`), :mod:`.review`, :mod:`.library` and :mod:`.store`, which register on ``main`` when this
 package is imported (the console script is ``partnergraph.cli:main``). ``validate``, ``stats`` and ``sparql``
 are here.
 
@@ -22,6 +22,7 @@ from . import library as _library  # noqa: F401  (registers the librarians' comm
 from . import research as _research  # noqa: F401  (the researchers')
 from . import review as _review  # noqa: F401  (the reviewers')
 from . import store as _store  # noqa: F401  (the teams')
+from . import themes as _themes  # noqa: F401  (the researchers' theme commands)
 from .common import data_options, default_format, emit, load_graph, main, output_options, themes_option
 
 __all__ = ["Progress", "main"]

@@ -16,8 +16,10 @@ from ..outputs.contests import render_contested, render_debates, render_relation
 from ..outputs.exports import write_file
 from ..outputs.formats import FORMATS, render
 from ..outputs.gapmap import DEFAULT_TITLE, render_gap_matrix
+from ..outputs.themematrix import write_theme_matrix
 from ..questions.common import DIMENSION_NAMES, LEVEL_NAMES
 from ..questions.strength import strength_rule
+from ..questions.themes import theme_strength_rule
 from .common import (
     data_options,
     default_format,
@@ -29,6 +31,7 @@ from .common import (
     output_path,
     wrote,
 )
+from .themes import announce, emit_theme_evidence, emit_theme_gaps, theme_resolution
 
 CLAIM_COLUMNS = ["claim", "kind", "label", "cells", "sources_direct", "sources_pooled", "supports", "disputes",
                  "qualifies", "reviews"]
@@ -86,7 +89,9 @@ def claims(kind, source, data, store, fmt):
     """
     g = load_graph(data, store)
     if source:
-        _emit(g.source_claims(source, kind=kind), fmt,
+        res = g.resolve(source, what="source")
+        announce("claims --source", res, expected="source")
+        _emit(g.source_claims(res.node, kind=kind), fmt,
               ["claim", "kind", "label", "stance", "attribution", "locator", "citing", "pool"])
     else:
         _emit(g.claims(kind), fmt, CLAIM_COLUMNS)
@@ -114,14 +119,23 @@ _kind_command("factors", "factors", "Critical success factors and principles of 
 @data_options
 @output_options
 def evidence(claim, expand, data, store, fmt):
-    """The sources evidencing CLAIM: citation, stance, attribution, locator, quote, citing review; then (table
-    and markdown) the claims that challenge, qualify or support it, with their sources and quotes.
+    """The sources evidencing CLAIM — or, when the words name a theme, every claim of the theme, review by
+    review: citation, stance, attribution, locator, quote, citing review; then, for a claim (table and
+    markdown), the claims that challenge, qualify or support it, with their sources and quotes.
 
-    CLAIM is a claim id (claim:ID or ID) or words of its label ("delayed discharge"); words that fit several
-    claims list them and exit 1. For the claims that bear on it in csv or json: `partnergraph relations CLAIM`.
+    CLAIM is a claim id (claim:ID or ID), a theme (its id, label or an alternative label: trust, "shared
+    vision") or words of a claim's label ("delayed discharge"); words that fit several claims list them and
+    exit 1. What the words resolved to, and what else they fit, is said on stderr. For the claims that bear on
+    a claim in csv or json: `partnergraph relations CLAIM`.
     """
     g = load_graph(data, store)
     f = default_format(fmt)
+    res = g.resolve(claim)
+    announce("evidence", res)
+    if res.kind == "theme":
+        emit_theme_evidence(g, res, expand, fmt)
+        return
+    claim = res.node
     _emit(g.evidence(claim, expand=expand), fmt,
           ["source", "citation", "stance", "attribution", "locator", "citing", "via", "quote"])
     if f in ("table", "markdown"):
@@ -146,7 +160,9 @@ def relations(claim, explain, data, store, fmt):
       partnergraph relations s000-ben-pooling-resources
     """
     g = load_graph(data, store)
-    click.echo(render_relations(g.relations(claim), default_format(fmt), explain=explain), nl=False)
+    res = g.resolve(claim, themes=False)
+    announce("relations", res)
+    click.echo(render_relations(g.relations(res.node), default_format(fmt), explain=explain), nl=False)
 
 
 CHART_FORMATS = ("html", "png", "svg", "pdf")
@@ -164,14 +180,37 @@ _TEXT_SUFFIXES = {"csv": (".csv",), "json": (".json",), "ndjson": (".ndjson", ".
 @click.option("--title", default=None, metavar="TEXT", help="The chart's title (html, png, svg, pdf).")
 @click.option("--direct-only", is_flag=True, help="Draw only direct evidence (png, svg, pdf; the html page has a "
                                                    "toggle).")
+@click.option("--by", type=click.Choice(("cell", "theme")), default="cell", show_default=True,
+              help="cell: the 4 Es x level matrix of the benefits; theme: every theme against every review "
+                   "(or claim kind, --columns kind).")
+@click.option("--columns", type=click.Choice(("review", "kind")), default="review", show_default=True,
+              help="With --by theme: a column per review, or per claim kind.")
 @force_option
 @data_options
-def gaps(fmt, output, title, direct_only, force, data, store):
+def gaps(fmt, output, title, direct_only, by, columns, force, data, store):
     """The gap matrix: per cell of the 4 Es x input/output/outcome, the benefits and the distinct sources
-    (direct and pooled apart); a cell no source evidences is a gap.
+    (direct and pooled apart); a cell no source evidences is a gap. With --by theme, the themes against the
+    reviews (or claim kinds): which reviews state each theme, with how many claims and distinct sources, and
+    where only one review or only pooled evidence stands behind it.
 
-    See also: single-source, undirected, contested.
+    See also: single-source, undirected, contested, themes.
     """
+    if by == "theme":
+        if fmt in CHART_FORMATS:
+            path = output_path(output, f"gaps-themes.{fmt}", (f".{fmt}",) + ((".htm",) if fmt == "html" else ()),
+                               f"the {fmt} chart", force)
+            existed = path.exists()
+            write_theme_matrix(load_graph(data, store), fmt, path, columns, title=title)
+            wrote(path, existed)
+        elif output:
+            text_fmt = fmt or "csv"
+            path = output_path(output, "", _TEXT_SUFFIXES[text_fmt], f"{text_fmt} output", force)
+            existed = path.exists()
+            write_file(path, render(load_graph(data, store).theme_gaps(by=columns), text_fmt).encode("utf-8"))
+            wrote(path, existed)
+        else:
+            emit_theme_gaps(load_graph(data, store), columns, fmt)
+        return
     if fmt in CHART_FORMATS:
         path = output_path(output, f"gaps.{fmt}", (f".{fmt}",) + ((".htm",) if fmt == "html" else ()),
                            f"the {fmt} chart", force)
@@ -256,18 +295,42 @@ def debates(debate, explain, data, store, fmt):
 @click.option("--explain", is_flag=True, help="Print the rating rule (and, for one CLAIM, why it got its rating).")
 @click.option("--kind", type=KIND, help="Only claims of this kind.")
 @click.option("--rating", type=click.Choice(("high", "moderate", "low", "very low")), help="Only this rating.")
+@click.option("--theme", "by_theme", is_flag=True,
+              help="Rate themes instead of claims: every theme, or the theme given as CLAIM (across its claims "
+                   "and the reviews that state it).")
 @data_options
 @output_options
-def strength(claim, explain, kind, rating, data, store, fmt):
+def strength(claim, explain, kind, rating, by_theme, data, store, fmt):
     """Confidence in each claim (high, moderate, low, very low) from its evidence, by a rule after
-    GRADE-CERQual; --explain prints the rule.
+    GRADE-CERQual; --explain prints the rule. With --theme, confidence in each theme across its claims.
 
-    CLAIM (optional) is a claim id or words of its label.
+    CLAIM (optional) is a claim id or words of its label; words that name a theme rate the theme.
     """
+    if by_theme and kind:
+        raise click.UsageError("--kind selects claims; it does not combine with --theme")
     if explain and not claim:
-        click.echo(strength_rule(), nl=False)
+        click.echo(theme_strength_rule() if by_theme else strength_rule(), nl=False)
         return
     g = load_graph(data, store)
+    res = None
+    if claim:
+        res = g.resolve(claim, themes=True)
+        if by_theme and res.kind != "theme":
+            res = theme_resolution(g, claim)
+        announce("strength", res, expected="theme" if by_theme else "claim")
+        claim = res.node
+    if by_theme or (res is not None and res.kind == "theme"):
+        trows = [r for r in g.theme_strength(claim) if rating is None or r.rating == rating]
+        if explain and default_format(fmt) == "table":
+            click.echo(theme_strength_rule())
+            for t in trows:
+                click.echo(f"{t.theme}: {t.rating}\n  {t.label}")
+                for reason in t.reasons.split("; "):
+                    click.echo(f"  - {reason}")
+            return
+        _emit(trows, fmt, ["theme", "label", "rating", "claims", "independent_reviews", "units", "sources_direct",
+                           "sources_pooled", "against"])
+        return
     rows = [r for r in g.strength(claim, kind=kind) if rating is None or r.rating == rating]
     if explain and default_format(fmt) == "table":
         click.echo(strength_rule())
@@ -299,7 +362,9 @@ def related(claim, data, store, fmt):
     """Claims connected to CLAIM: sharing its sources or pooled evidence, barriers it addresses, related
     claims and siblings in its claim sets."""
     g = load_graph(data, store)
-    _emit(g.related(claim), fmt)
+    res = g.resolve(claim, themes=False)
+    announce("related", res)
+    _emit(g.related(res.node), fmt)
 
 
 @main.command()

@@ -158,8 +158,10 @@ def filtered_graph(g, sel: Selection | None = None, *, kinds: tuple[str, ...] | 
                 if d["kind"] == "evidences" and (not stances or d["stance"] in stances):
                     nodes.add(u)
             for _, v, d in nxg.out_edges(c, data=True):
-                if d["kind"] in ("derived_from", "member_of", "in_category"):
+                if d["kind"] in ("derived_from", "member_of", "in_category", "in_theme"):
                     nodes.add(v)
+                    if d["kind"] == "in_theme":  # and the theme's group
+                        nodes |= {w for _, w, k in nxg.out_edges(v, keys=True) if k == "in_group"}
         pools = [n for n in nodes if nxg.nodes[n]["kind"] == "pool"]
         for p in pools:
             nodes |= {u for u, _, d in nxg.in_edges(p, data=True) if d["kind"] == "pooled_in"}

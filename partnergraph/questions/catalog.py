@@ -42,7 +42,23 @@ from .debates import (
 )
 from .gaps import GapCell, gaps, single_source, undirected
 from .search import SearchRow, search
+from .resolve import Resolution, resolve, resolve_theme
 from .strength import StrengthRow, strength, strength_rule
+from .themes import (
+    ThemeClaimRow,
+    ThemeEvidenceRow,
+    ThemeGapRow,
+    ThemeRow,
+    ThemeSourceRow,
+    ThemeStrengthRow,
+    theme,
+    theme_evidence,
+    theme_gaps,
+    theme_sources,
+    theme_strength,
+    theme_strength_rule,
+    themes,
+)
 
 #: the questions (each also a method of :class:`partnergraph.api.EvidenceGraph`)
 __all__ = [
@@ -58,8 +74,10 @@ __all__ = [
     "gaps",
     "related",
     "relations",
+    "resolve",
     "resolve_claim",
     "resolve_source",
+    "resolve_theme",
     "search",
     "single_source",
     "source_claims",
@@ -67,8 +85,16 @@ __all__ = [
     "stats",
     "strength",
     "strength_rule",
+    "theme",
+    "theme_evidence",
+    "theme_gaps",
+    "theme_sources",
+    "theme_strength",
+    "theme_strength_rule",
+    "themes",
     "undirected",
 ]
 #: the rows the questions return (frozen dataclasses)
 ROWS = (Challenger, ClaimRow, CocitedRow, ContestedRow, DebateRow, DebateSide, EvidenceRow, GapCell, Position,
-        RelatedRow, RelationRow, SearchRow, SourceClaimRow, StatRow, StrengthRow)
+        RelatedRow, RelationRow, Resolution, SearchRow, SourceClaimRow, StatRow, StrengthRow, ThemeClaimRow,
+        ThemeEvidenceRow, ThemeGapRow, ThemeRow, ThemeSourceRow, ThemeStrengthRow)
