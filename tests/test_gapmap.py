@@ -147,10 +147,15 @@ def test_direct_only_figure_marks_cells_without_direct_evidence(bundled):
 
 
 def themed(g):
-    """The bundled graph with two synthetic themes (as the themes graph describes them) over four claims."""
+    """The bundled graph with two synthetic themes (as the themes graph describes them) over four claims, in place
+    of the bundled framework."""
     import copy
 
     nxg = copy.deepcopy(g.nx)
+    nxg.remove_nodes_from([n for n, d in list(nxg.nodes(data=True)) if d["kind"] in ("theme", "theme_group")])
+    for _, d in nxg.nodes(data=True):
+        if d["kind"] == "claim":
+            d["themes"] = ()
     claims = sorted(n for n, d in nxg.nodes(data=True) if d["kind"] == "claim")
     by_review: dict[str, list[str]] = {}
     for c in claims:

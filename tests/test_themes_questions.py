@@ -341,3 +341,15 @@ def test_the_api_answers_as_the_cli(themes_json):
     assert g.resolve("shared vision").node == "theme:shared-vision"
     assert {r.claim for r in g.theme("trust")} == {r.claim for r in g.theme_evidence("trust")}
     assert Path(DATA / "themes.ttl").exists()
+
+
+def test_the_gap_pages_theme_view_counts_as_gaps_by_theme(bundled):
+    """The gap page's theme x review view (outputs.gapmap) and `gaps --by theme` read the same assignments."""
+    from partnergraph.outputs.gapmap import theme_matrix
+
+    m = theme_matrix(bundled)
+    cells = {(c.theme, c.column): c.claims for c in bundled.theme_gaps()}
+    assert {r["id"] for r in m["rows"]} == {t for t, _ in cells}
+    for key, cell in m["grid"].items():
+        theme, review = key.split("|", 1)
+        assert cell["n"] == cells[(theme, review)], key
