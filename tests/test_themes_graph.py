@@ -211,3 +211,11 @@ def test_the_bundled_framework_passes_the_theme_shapes():
     conforms, _results, text = shacl_validate(data, shacl_graph=shapes, inference="none", advanced=True)
     assert conforms, text
     assert "Results (" not in text
+
+
+def test_a_control_character_in_a_theme_label_is_refused(tiny, tmp_path):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(TINY_THEMES.replace('"Confidence in each other"@en', '"Confidence\\u0007"@en'), encoding="utf-8")
+    r = run("themes", "--data", str(tiny), "--themes", str(bad))
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    assert r.output.startswith(f"Error: {bad}:11: theme theme:confidence has a control character (U+0007)")

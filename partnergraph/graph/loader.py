@@ -15,7 +15,7 @@ from pathlib import Path
 from ..core.errors import LocatedError, PartnergraphError, StoreError
 from ..files.atomic import cache_dir, write_atomic_bytes
 from ..files.datadir import DataDir
-from ..files.turtle import find_problem_line
+from ..files.turtle import find_problem_line, find_subject_line
 from ..store.embedded import (
     GRAPH_CLAIMS,
     GRAPH_ONTOLOGY,
@@ -69,7 +69,7 @@ def load_graph(data: str | Path | None = None, *, store: str | None = None, cach
 def locate_in_claims(exc: LocatedError, d) -> PartnergraphError:
     """Give an integrity error found in the graph the file and line of what it names in claims.ttl (or, for a
     theme assignment, in the themes file)."""
-    m = re.search(r"theme assignment (\S+)", exc.message)
+    m = re.search(r"^theme(?: assignment)? ((?:theme|claim):\S+)", exc.message)
     if m and d.themes_path is not None:
         line = find_subject_line(d.themes_text(), node_iri(m.group(1)))
         return type(exc)(d.themes_path, line, exc.message, hint=exc.hint)

@@ -12,6 +12,7 @@ May import: ``partnergraph.store`` and everything below it.
 from __future__ import annotations
 
 from ..core.errors import IntegrityError
+from ..core.text import control_char
 from ..core.namespaces import PG, PGID
 from ..store.embedded import run_sparql
 
@@ -57,8 +58,9 @@ def add_themes(g, store, check: bool = True) -> None:
     """Add the theme framework held in ``store`` to the networkx graph ``g`` (claims already in it).
 
     With ``check``, an assignment that names no claim of the graph, or names something that is not a
-    ``pg:Theme``, raises :class:`~partnergraph.core.errors.IntegrityError` (the loader names its line in the themes
-    file). Without a framework this only sets every claim's ``themes`` to ``()``.
+    ``pg:Theme``, and a label or scope note holding a control character raise
+    :class:`~partnergraph.core.errors.IntegrityError` (the loader names the line in the themes file). Without a
+    framework this only sets every claim's ``themes`` to ``()``.
     """
     concepts: dict[str, dict] = {}
     for c, typ, p, text, lang in _rows(store, Q_CONCEPTS):
@@ -67,8 +69,12 @@ def add_themes(g, store, check: bool = True) -> None:
         if typ == PG + "Theme":
             d["kind"] = "theme"  # typed both: a theme
         if p is not None:
-            d[{"prefLabel": "pref", "altLabel": "alt", "scopeNote": "note"}[p.rsplit("#", 1)[-1]]].append(
-                (text, lang or ""))
+            what = p.rsplit("#", 1)[-1]
+            ch = control_char(text) if check else None
+            if ch:
+                raise IntegrityError(None, None, f"theme {_name(c)} has a control character ({ch}) in its {what}",
+                                     hint="remove it: no label or note may hold control characters")
+            d[{"prefLabel": "pref", "altLabel": "alt", "scopeNote": "note"}[what]].append((text, lang or ""))
     matches: dict[str, list[str]] = {}
     for c, m in _rows(store, Q_MATCHES):
         matches.setdefault(_name(c), []).append(_name(m))
