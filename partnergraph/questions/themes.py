@@ -373,7 +373,7 @@ def theme_strength(g, theme: str | None = None) -> list[ThemeStrengthRow]:
     END
 
     >>> import partnergraph as pg
-    >>> [r.rating for r in pg.load().theme_strength("inquiry reports")]
+    >>> [r.rating for r in pg.load().theme_strength("economy")]   # one review, its pooled Sources list only
     ['very low']
     """
     nxg = g.nx
