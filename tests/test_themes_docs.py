@@ -51,6 +51,7 @@ def test_a_theme_transcript_prints_what_the_docs_show(where, cmd, expected, tmp_
     env = dict(os.environ, PYTHONPATH=str(ROOT), PATH=f"{bindir}{os.pathsep}{os.environ.get('PATH', '')}")
     env.pop("PARTNERGRAPH_THEMES", None)
     env.pop("PARTNERGRAPH_DATA", None)
+    (tmp_path / "data").symlink_to(ROOT / "data")  # as in the repository: ./data is the bundled corpus
     cmd = cmd.replace("partnergraph ", f"{sys.executable} -m partnergraph ")
     r = subprocess.run(cmd, shell=True, capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300)
     assert (r.stderr + r.stdout).strip("\n") == expected, f"{where}: {cmd}"

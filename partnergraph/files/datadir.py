@@ -156,7 +156,7 @@ class DataDir:
         try:
             tb = tp.read_bytes() if tp else b""
         except OSError as exc:
-            raise file_error(exc, tp) from None
+            raise file_error(exc, tp or p) from None
         return cls(p, sp, cp, sources, claims, tp, tb)
 
     def digest(self) -> str:
