@@ -1,6 +1,7 @@
 """The transcripts of README.md and docs/researchers.md are real: every console block whose command names its
-``--format`` (so that its output does not depend on a terminal) is run, and its output must be the one printed;
-so are the ``pycon`` examples of docs/researchers.md."""
+``--format`` (so that its output does not depend on a terminal) is run, and its output must be the one printed —
+what the command says on stderr (which words resolved to what) first, as a terminal shows it, then its stdout
+through the pipe (``head``, ``tail`` or ``grep -E``); so are the ``pycon`` examples of docs/researchers.md."""
 
 from __future__ import annotations
 
@@ -46,7 +47,8 @@ def transcripts(text: str):
 
 #: the commands that only read the data (their transcripts can be run as they are written)
 READING = {"benefits", "claims", "drivers", "barriers", "factors", "evidence", "relations", "gaps", "single-source",
-           "undirected", "contested", "debates", "strength", "search", "related", "cocited", "sparql", "stats"}
+           "undirected", "contested", "debates", "strength", "search", "related", "cocited", "sparql", "stats",
+           "themes", "theme"}
 
 
 def _cases():
@@ -76,10 +78,15 @@ def test_transcript_is_the_real_output(args, pipe, expected):
     assert r.exit_code == 0, r.output
     lines = r.stdout.rstrip("\n").split("\n")
     if pipe:
-        assert pipe[0] in ("head", "tail"), pipe
-        n = int(pipe[2] if pipe[1] == "-n" else pipe[1].lstrip("-"))
-        lines = lines[:n] if pipe[0] == "head" else lines[-n:]
-    assert "\n".join(lines) == expected
+        assert pipe[0] in ("head", "tail", "grep"), pipe
+        if pipe[0] == "grep":
+            assert pipe[1] == "-E", pipe
+            lines = [line for line in lines if re.search(pipe[2], line)]
+        else:
+            n = int(pipe[2] if pipe[1] == "-n" else pipe[1].lstrip("-"))
+            lines = lines[:n] if pipe[0] == "head" else lines[-n:]
+    said = r.stderr.rstrip("\n").split("\n") if r.stderr.strip() else []
+    assert "\n".join(said + lines) == expected
 
 
 def test_python_examples_run():
