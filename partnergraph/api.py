@@ -25,13 +25,13 @@ from .questions import gaps as _gaps
 from .questions import search as _search
 from .questions import strength as _strength
 from .questions import themes as _themes
-from .questions.resolve import Resolution
-from .questions.resolve import resolve as _resolve
-from .questions.resolve import resolve_theme as _resolve_theme
 from .questions.claims import CocitedRow, EvidenceRow, RelatedRow, SourceClaimRow, SparqlResult, StatRow
 from .questions.common import ClaimRow, Kinds
 from .questions.debates import ContestedRow, DebateRow, RelationRow
 from .questions.gaps import GapCell
+from .questions.resolve import Resolution
+from .questions.resolve import resolve as _resolve
+from .questions.resolve import resolve_theme as _resolve_theme
 from .questions.search import SearchRow
 from .questions.strength import StrengthRow
 from .questions.themes import (

@@ -5,8 +5,6 @@ graph, ``--themes FILE`` / ``none`` / ``PARTNERGRAPH_THEMES``, bad theme files r
 from __future__ import annotations
 
 import json
-import shutil
-from pathlib import Path
 
 import pytest
 import rdflib

@@ -14,14 +14,14 @@ from pathlib import Path
 
 import click
 
-from ..librarian.add import add_entries
-from ..librarian.bibcheck import duplicates, lint, todo
-from ..librarian.keys import merge, rename_key
-from ..librarian.links import add_claim, link, unlink
 from ..core.errors import UnknownKeyError
 from ..files.atomic import write_atomic_bytes
 from ..files.bibtex import parse_bibtex
 from ..files.datadir import DataDir
+from ..librarian.add import add_entries
+from ..librarian.bibcheck import duplicates, lint, todo
+from ..librarian.keys import merge, rename_key
+from ..librarian.links import add_claim, link, unlink
 from ..outputs.bibexport import BIB_FORMATS, export_sources
 from ..outputs.citation import CITE_FORMATS, format_references
 from ..outputs.filters import filtered_graph
@@ -133,7 +133,8 @@ def bib_add(files, data, dry_run, lock_timeout, fmt):
 @data_options
 def bib_export(keys, to, output, sel, data, store):
     """Export sources: the KEYS given, and the sources behind the claims the filters choose (the same
-    --kind/--dimension/--level/--source/--claim-set/--stance as 'map' and 'export'); all with neither.
+    --kind/--dimension/--level/--source/--claim-set/--theme/--claim/--stance as 'map' and 'export'); all with
+    neither.
 
     \b
     Example:

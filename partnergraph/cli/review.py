@@ -31,7 +31,8 @@ EXPORT_FORMATS = ("graphml", "gexf", "jsonld", "turtle", "csv")
 
 
 def filter_options(fn):
-    """``--kind``, ``--dimension``, ``--level``, ``--source``, ``--claim-set``, ``--stance`` (each repeatable)."""
+    """``--kind``, ``--dimension``, ``--level``, ``--source``, ``--claim-set``, ``--theme``, ``--claim``,
+    ``--stance`` (each repeatable)."""
 
     @click.option("--kind", "kinds", multiple=True, type=click.Choice(CLAIM_KINDS, case_sensitive=False),
                   help="Only claims of this kind (repeat for several).")
@@ -46,12 +47,16 @@ def filter_options(fn):
                        "states.")
     @click.option("--claim-set", "claim_sets", multiple=True, metavar="ID",
                   help="Only members of this claim set (and of its sub-sets).")
+    @click.option("--theme", "theme_filter", multiple=True, metavar="THEME",
+                  help="Only claims coded to this theme (id or label; a theme group stands for its themes).")
+    @click.option("--claim", "claim_filter", multiple=True, metavar="ID", help="Only this claim (repeat for several).")
     @click.option("--stance", "stances", multiple=True, type=click.Choice(STANCES, case_sensitive=False),
                   help="Only evidence links with this stance, and the claims that have one.")
     @functools.wraps(fn)
-    def wrapper(*args, kinds, dimensions, levels, sources, claim_sets, stances, **kwargs):
+    def wrapper(*args, kinds, dimensions, levels, sources, claim_sets, theme_filter, claim_filter, stances, **kwargs):
         sel = Selection(kinds=tuple(kinds), dimensions=tuple(dimensions), levels=tuple(levels),
-                        sources=tuple(sources), claim_sets=tuple(claim_sets), stances=tuple(stances))
+                        sources=tuple(sources), claim_sets=tuple(claim_sets), stances=tuple(stances),
+                        themes=tuple(theme_filter), claims=tuple(claim_filter))
         return fn(*args, sel=sel, **kwargs)
 
     return wrapper
@@ -84,7 +89,7 @@ def map_(output, force, sel, by, layout_threshold, open_browser, data, store):
       partnergraph map --source gray1989 --open
       partnergraph map --by kind -o by-kind.html
     """
-    filters = slug(*sel.kinds, *sel.dimensions, *sel.levels, *sel.sources, *sel.claim_sets, *sel.stances)
+    filters = slug(*sel.values)
     output = output_path(output, f"evidence-map-{filters}.html" if filters else "evidence-map.html", (".html",),
                          "a map", force)
     existed = output.exists()

@@ -116,7 +116,7 @@ def emit_theme_evidence(g, res: Resolution, expand: bool, fmt) -> None:
     row = next(r for r in g.themes() if r.theme == res.id)
     click.echo(f"{len(linked)} link(s); the theme is stated in {len(counts)} review document(s) "
                f"({row.independent_reviews} review(s), versions of one document counted once); {len(distinct)} "
-               f"distinct source(s), each counted once" + (f"; cited by more than one review: " + ", ".join(
+               f"distinct source(s), each counted once" + ("; cited by more than one review: " + ", ".join(
                    f"{s} ({'; '.join(by)})" for s, by in shared) if shared else ""))
 
 

@@ -12,8 +12,8 @@ May import: ``partnergraph.store`` and everything below it.
 from __future__ import annotations
 
 from ..core.errors import IntegrityError
-from ..core.text import control_char
 from ..core.namespaces import PG, PGID
+from ..core.text import control_char
 from ..store.embedded import run_sparql
 
 __all__ = ["Q_ASSIGNMENTS", "Q_CONCEPTS", "add_themes"]

@@ -24,7 +24,6 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..core.errors import SourceParseError
 from ..files.bibtex import Source, block_lines, parse_bibtex_text
 from ..files.datadir import read_text
 

@@ -1,4 +1,4 @@
-"""Choose part of the evidence graph: by claim kind, dimension, level, source, claim set and stance.
+"""Choose part of the evidence graph: by claim kind, dimension, level, source, claim set, theme, claim and stance.
 
 One :class:`Selection` is shared by ``map`` and ``export`` so both show the same part of the graph for the same
 options. The claims chosen are those that pass every filter given (filters of one option are alternatives,
@@ -38,7 +38,8 @@ class Selection:
     ``levels``: ``input`` …; ``sources``: citation keys (claims evidenced by the source, directly or through a
     pooled base it belongs to, or taken from it when it is a review); ``claim_sets``: set ids (members, also of
     sub-sets); ``stances``: ``supports|disputes|qualifies`` (only those evidence links are kept, and claims
-    with at least one of them).
+    with at least one of them); ``themes``: themes or theme groups by id or label (the claims coded to them;
+    a group stands for all its themes); ``claims``: claim ids (those claims).
     """
 
     kinds: tuple[str, ...] = ()
@@ -47,18 +48,26 @@ class Selection:
     sources: tuple[str, ...] = ()
     claim_sets: tuple[str, ...] = ()
     stances: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+    claims: tuple[str, ...] = ()
 
     @property
     def empty(self) -> bool:
         """True when no filter is given (the whole graph)."""
-        return not (self.kinds or self.dimensions or self.levels or self.sources or self.claim_sets
-                    or self.stances)
+        return not self.values
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        """Every filter value given, in option order (for file names made from the filters)."""
+        return (*self.kinds, *self.dimensions, *self.levels, *self.sources, *self.claim_sets, *self.themes,
+                *self.claims, *self.stances)
 
     def describe(self) -> str:
         """The filters in words, for page titles: ``kind Benefit; dimension equity`` (or ``all claims``)."""
         parts = []
         for name, vals in (("kind", self.kinds), ("dimension", self.dimensions), ("level", self.levels),
-                           ("source", self.sources), ("claim set", self.claim_sets), ("stance", self.stances)):
+                           ("source", self.sources), ("claim set", self.claim_sets), ("theme", self.themes),
+                           ("claim", self.claims), ("stance", self.stances)):
             if vals:
                 parts.append(f"{name} {', '.join(vals)}")
         return "; ".join(parts) if parts else "all claims"
@@ -79,11 +88,33 @@ def _resolve(values, choices, what: str) -> set[str]:
     return out
 
 
+def _theme_members(g, nxg, values) -> set[str]:
+    """The claims coded to any of the themes (or theme groups) named by ``values``."""
+    themes: set[str] = set()
+    groups = {n: d for n, d in nxg.nodes(data=True) if d["kind"] == "theme_group"}
+    for value in values:
+        bare = value.split(":", 1)[1] if value.startswith("theme:") else value
+        if nxg.nodes.get("theme:" + bare, {}).get("kind") == "theme":  # a theme's id wins over a group's
+            themes.add("theme:" + bare)
+            continue
+        group = next((n for n, d in groups.items()
+                      if _norm(bare) in (_norm(n.split(":", 1)[1]), _norm(n.split(":", 1)[1].removeprefix("group-")),
+                                         _norm(d.get("label", "")))), None)
+        if group is not None:
+            themes |= {u for u, _, d in nxg.in_edges(group, data=True) if d["kind"] == "in_group"}
+            continue
+        if g is nxg:
+            raise PartnergraphError("a theme filter needs the evidence graph, not its networkx graph")
+        themes.add(g.resolve_theme(value))
+    return {u for t in themes for u, _, d in nxg.in_edges(t, data=True) if d["kind"] == "in_theme"}
+
+
 def selected_claims(g, sel: Selection) -> set[str]:
     """Names of the claim nodes that pass every filter of ``sel``.
 
     Raises :class:`~partnergraph.core.errors.PartnergraphError` for an unknown kind, dimension, level or stance and
-    :class:`~partnergraph.core.errors.UnknownKeyError` for a source key or claim set that is not in the data.
+    :class:`~partnergraph.core.errors.UnknownKeyError` for a source key, claim set, theme or claim that is not in
+    the data.
     """
     nxg = g.nx if hasattr(g, "nx") else g
     kinds = _resolve(sel.kinds, CLAIM_KINDS, "claim kind")
@@ -127,6 +158,17 @@ def selected_claims(g, sel: Selection) -> set[str]:
                         todo.append(u)
             members |= {m for m in seen if nxg.nodes[m]["kind"] == "claim"}
         claims &= members
+    if sel.themes:
+        claims &= _theme_members(g, nxg, sel.themes)
+    if sel.claims:
+        chosen = set()
+        for cid in sel.claims:
+            node = cid if cid.startswith("claim:") else "claim:" + cid
+            if nxg.nodes.get(node, {}).get("kind") != "claim":
+                raise UnknownKeyError(None, None, f"no claim '{cid}'",
+                                      hint="see `partnergraph claims` for the ids")
+            chosen.add(node)
+        claims &= chosen
     if stances:
         claims = {c for c in claims
                   if any(d["kind"] == "evidences" and d["stance"] in stances for _, _, d in nxg.in_edges(c, data=True))}

@@ -41,8 +41,8 @@ from .debates import (
     relations,
 )
 from .gaps import GapCell, gaps, single_source, undirected
-from .search import SearchRow, search
 from .resolve import Resolution, resolve, resolve_theme
+from .search import SearchRow, search
 from .strength import StrengthRow, strength, strength_rule
 from .themes import (
     ThemeClaimRow,
