@@ -48,6 +48,15 @@ class Choice(click.Choice):
 KIND = Choice(CLAIM_KINDS, case_sensitive=False)
 
 
+def _explain(rule: str, rated: list[tuple[str, str, str, str]]) -> None:
+    """``strength --explain`` as a table: the rule, then each (id, rating, label, reasons) with its reasons."""
+    click.echo(rule)
+    for node, rating, label, reasons in rated:
+        click.echo(f"{node}: {rating}\n  {label}")
+        for reason in reasons.split("; "):
+            click.echo(f"  - {reason}")
+
+
 def _emit(rows, fmt, table_columns=None):
     """Rows in ``fmt``; ``table_columns`` narrows only the terminal table (csv/json keep every field)."""
     emit(rows, fmt, table_columns if default_format(fmt) == "table" else None)
@@ -322,22 +331,14 @@ def strength(claim, explain, kind, rating, by_theme, data, store, fmt):
     if by_theme or (res is not None and res.kind == "theme"):
         trows = [r for r in g.theme_strength(claim) if rating is None or r.rating == rating]
         if explain and default_format(fmt) == "table":
-            click.echo(theme_strength_rule())
-            for t in trows:
-                click.echo(f"{t.theme}: {t.rating}\n  {t.label}")
-                for reason in t.reasons.split("; "):
-                    click.echo(f"  - {reason}")
+            _explain(theme_strength_rule(), [(t.theme, t.rating, t.label, t.reasons) for t in trows])
             return
         _emit(trows, fmt, ["theme", "label", "rating", "claims", "independent_reviews", "units", "sources_direct",
                            "sources_pooled", "against"])
         return
     rows = [r for r in g.strength(claim, kind=kind) if rating is None or r.rating == rating]
     if explain and default_format(fmt) == "table":
-        click.echo(strength_rule())
-        for r in rows:
-            click.echo(f"{r.claim}: {r.rating}\n  {r.label}")
-            for reason in r.reasons.split("; "):
-                click.echo(f"  - {reason}")
+        _explain(strength_rule(), [(r.claim, r.rating, r.label, r.reasons) for r in rows])
         return
     _emit(rows, fmt, ["claim", "kind", "label", "rating", "sources_direct", "sources_pooled", "disputes",
                       "qualifies", "challenged", "qualified"])

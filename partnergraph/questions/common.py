@@ -61,6 +61,18 @@ def _claim_sources(nxg, claim: str) -> tuple[set[str], set[str]]:
     return direct, pooled
 
 
+def _claims_sources(nxg, claims) -> tuple[set[str], set[str]]:
+    """Distinct sources evidencing any of ``claims`` directly, and distinct sources reached through pools (a
+    source can be in both)."""
+    direct: set[str] = set()
+    pooled: set[str] = set()
+    for c in claims:
+        dset, pset = _claim_sources(nxg, c)
+        direct |= dset
+        pooled |= pset
+    return direct, pooled
+
+
 def _claims(nxg, kinds=None) -> list[str]:
     return sorted(n for n, d in nxg.nodes(data=True)
                   if d["kind"] == "claim" and (kinds is None or d["claim_kind"] in kinds))

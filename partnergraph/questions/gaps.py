@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from ..core.namespaces import CELLS, DIMENSIONS
 from .claims import claims
-from .common import ClaimRow, _bare, _claim_sources
+from .common import ClaimRow, _bare, _claim_sources, _claims_sources
 
 __all__ = [
     "GapCell",
@@ -55,12 +55,7 @@ def gaps(g) -> list[GapCell]:
         dim = next(d for d in DIMENSIONS if cell.startswith(d))
         members = sorted(u for u, _, k in nxg.in_edges("cell:" + cell, keys=True) if k == "in_category"
                          and nxg.nodes[u]["claim_kind"] == "Benefit")
-        direct: set[str] = set()
-        pooled: set[str] = set()
-        for c in members:
-            dset, pset = _claim_sources(nxg, c)
-            direct |= dset
-            pooled |= pset
+        direct, pooled = _claims_sources(nxg, members)
         total = len(direct | pooled)
         rows.append(GapCell(dim.lower(), cell[len(dim):].lower(), len(members), len(direct), len(pooled), total,
                             len(direct) / total if total else 0.0, total == 0,

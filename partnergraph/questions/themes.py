@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ..core.errors import PartnergraphError
 from ..core.namespaces import CLAIM_KINDS
-from .common import _bare, _claim_sources, _links, _pool_members
+from .common import _bare, _claim_sources, _claims_sources, _links, _pool_members
 from .resolve import resolve_theme
 from .strength import NON_EMPIRICAL, RATINGS
 
@@ -77,12 +77,7 @@ def review_columns(g) -> list[str]:
 
 def _sources(nxg, claims: list[str]) -> tuple[set[str], set[str]]:
     """Distinct works cited directly for any of ``claims``, and those reached only through pooled bases."""
-    direct: set[str] = set()
-    pooled: set[str] = set()
-    for c in claims:
-        dset, pset = _claim_sources(nxg, c)
-        direct |= dset
-        pooled |= pset
+    direct, pooled = _claims_sources(nxg, claims)
     return direct, pooled - direct
 
 
