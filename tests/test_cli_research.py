@@ -78,7 +78,7 @@ def test_every_listing_command_in_every_format(name, fmt):
         assert set(lines[1].replace(" ", "")) == {"-"} and len(lines) > 2
 
 
-@pytest.mark.parametrize("name", [*{c[0] for c in COMMANDS.values()}])
+@pytest.mark.parametrize("name", sorted({c[0] for c in COMMANDS.values()}))
 def test_help(name):
     r = run(name, "--help")
     assert r.exit_code == 0 and "--format" in r.output and "--data" in r.output
