@@ -104,7 +104,7 @@ def data_options(fn):
             if data is None:
                 chosen = default_data_dir()
                 kwargs["data"] = str(chosen)
-                if chosen != Path.cwd() / "data":
+                if chosen != Path("data"):
                     click.echo(f"Reading the bundled corpus in {chosen} (no ./data here; give --data DIR for "
                                "your own)", err=True)
                 elif verbose:

@@ -70,7 +70,7 @@ CACHE_SHAPERS = ("core/namespaces.py", "core/text.py", "files/bibtex.py", "files
 def default_data_dir() -> Path:
     """The data a command reads when not told: ``./data`` when the working folder has one, else the bundled
     corpus (the checkout's ``data/``, or the copy an installed package carries in ``partnergraph/_data``)."""
-    here = Path.cwd() / "data"
+    here = Path("data")  # as the user knows it: messages name data/sources.bib, not an absolute path
     if (here / SOURCES_FILE).is_file():
         return here
     return bundled_data_dir()
