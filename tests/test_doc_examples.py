@@ -1,7 +1,7 @@
 """Every console block of the README (docs/*.md next) runs, and prints what the page shows.
 
-A console block is a transcript of a terminal: each line starting with ``$ `` is a command (continued on the next lines while a
-quote or a here-document is open, or the line ends in ``\\``), the lines after it are its output (stdout and
+A console block is a transcript of a terminal: each line starting with ``$ `` is a command (continued on the
+next lines while a quote or a here-document is open, or the line ends in ``\\``), the lines after it are its output (stdout and
 stderr as a terminal shows them). A page is a walk-through: its blocks run in order, one shell each, in one
 fresh folder per page holding a copy of the bundled ``data/`` and of ``tests/fixtures/`` (what a checkout has),
 so a block that needs a file makes it (``cp``, ``cat > FILE <<'EOF'``) and the blocks after it see it.
