@@ -1,6 +1,6 @@
 """Every console block of the README (docs/*.md next) runs, and prints what the page shows.
 
-A console block is a transcript of a terminal: each line starting with ``$ `` is a command (continued on the
+A console block is a terminal's transcript: each line starting with ``$ `` is a command (continued on the
 next lines while a quote or a here-document is open, or the line ends in ``\\``), the lines after it are its output (stdout and
 stderr as a terminal shows them). A page is a walk-through: its blocks run in order, one shell each, in one
 fresh folder per page holding a copy of the bundled ``data/`` and of ``tests/fixtures/`` (what a checkout has),
@@ -150,7 +150,7 @@ MARK = "\x1f@@command"
 
 
 def run_block(block: Block, work: Path, shims: Path, cache: Path) -> list[list[str]]:
-    script = ["exec 2>&1", "trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null' EXIT"]
+    script = ["exec 2>&1", "trap 'jobs -p | xargs -r kill 2>/dev/null; wait 2>/dev/null' EXIT"]
     for n, c in enumerate(block.commands):
         script.append(f"printf '\\n{MARK} {n}\\n'")
         script.append(c.text)
@@ -161,7 +161,8 @@ def run_block(block: Block, work: Path, shims: Path, cache: Path) -> list[list[s
     # on a terminal, as the pages show it: a table where a command is not told --format, and no JSON
     master, slave = pty.openpty()
     proc = subprocess.Popen(["bash", "-c", "\n".join(script)], cwd=work, env=env, stdin=subprocess.DEVNULL,
-                            stdout=slave, stderr=slave)
+                            stdout=slave, stderr=slave, start_new_session=True)  # its own session: no signal
+                            # of the block's terminal reaches the test run
     os.close(slave)
     chunks = []
     deadline = time.monotonic() + 180
