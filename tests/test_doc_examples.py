@@ -1,27 +1,39 @@
-"""Every console block of the README (docs/*.md next) runs, and prints what the page shows.
+"""Every console block of README.md and docs/*.md runs, and prints what the page shows.
 
 A console block is a terminal's transcript: each line starting with ``$ `` is a command (continued on the
-next lines while a quote or a here-document is open, or the line ends in ``\\``), the lines after it are its output (stdout and
-stderr as a terminal shows them). A page is a walk-through: its blocks run in order, one shell each, in one
-fresh folder per page holding a copy of the bundled ``data/`` and of ``tests/fixtures/`` (what a checkout has),
-so a block that needs a file makes it (``cp``, ``cat > FILE <<'EOF'``) and the blocks after it see it.
+next lines while a quote or a here-document is open, or the line ends in ``\\``), the lines after it are its
+output (stdout and stderr as a terminal shows them), then ``[exit N]`` when the command fails. A page is a
+walk-through: its blocks run in order, one shell each, in one fresh folder per page holding a copy of the bundled
+``data/`` and of ``tests/fixtures/`` (what a checkout has), so a block that needs a file makes it (``cp``,
+``cat > FILE <<'EOF'``) and the blocks after it see it. A page's ``python`` blocks run there too, in their
+place (they must not fail); its ``pycon`` blocks are doctests.
 
 Output that legitimately varies is marked, and only so:
 
 - a line that is just ``…`` stands for any number of lines (also none);
 - ``<…>`` inside a line stands for any text within that line (a timing, a temporary path).
 
-Setup that cannot run here (installing packages, servers on other hosts) is written as a ``bash`` block, not a
-console block: it shows no output to compare.
+Setup that cannot run here (installing packages, starting servers, running the tests) is written as a ``bash``
+block, not a console block: it shows no output to compare, and a console block that does it fails the tests
+unmarked. The exception is docs/teams.md's sessions with a real server: a block right after
+``<!-- transcript: oxigraph -->`` or ``<!-- transcript: virtuoso -->`` is run by tests/test_team_docs.py against
+that server, not here.
+
+``partnergraph`` on the blocks' PATH is this checkout's CLI, imported once and forked per command
+(tests/docshell.py) on the block's terminal; ``PARTNERGRAPH_DOCS_FRESH=1`` runs a fresh process per command
+instead, and a test checks that both print the same.
 """
 
 from __future__ import annotations
 
+import doctest
 import os
 import pty
 import re
+import select
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -31,10 +43,19 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-# the README runs as shown; docs/*.md join as each page is brought back to what the commands print
-PAGES = [ROOT / "README.md"]
+TEAM_DOCS_TEST = ROOT / "tests" / "test_team_docs.py"
+#: docs/teams.md's sessions all need a server: they are tests/test_team_docs.py's (marked), and the page joins
+#: here with that test, so that a block of it that is not marked is refused below
+PAGES = [p for p in (ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")))
+         if p.name != "teams.md" or TEAM_DOCS_TEST.exists()]
 ANY_LINES = "…"
 ANY_TEXT = "<…>"
+SERVER_MARK = re.compile(r"<!-- transcript: (oxigraph|virtuoso) -->")
+#: what a console block may not do here: install software, start servers, run the tests
+SETUP = re.compile(r"(^|[;&|(]\s*|\bsudo\s+)(sudo|apt-get|apt|pip3?|docker|podman|systemctl|service|oxigraph|"
+                   r"fuseki-server|virtuoso-t|pytest|curl|wget|git|jupyter|playwright)\b"
+                   r"|\bpython3? -m (pip|pytest|http\.server)\b")
+BLOCK_SECONDS = 120
 
 
 @dataclass
@@ -47,11 +68,15 @@ class Command:
 class Block:
     page: Path
     line: int
-    commands: list[Command]
+    kind: str  # console | python | pycon
+    text: str
+    commands: list[Command] = field(default_factory=list)
+    server: str | None = None  # the server a marked block needs (run by tests/test_team_docs.py)
 
     @property
     def id(self) -> str:
-        return f"{self.page.relative_to(ROOT)}:{self.line}"
+        page = self.page.relative_to(ROOT) if self.page.is_relative_to(ROOT) else self.page
+        return f"{page}:{self.line}"
 
 
 def _open(command: str) -> bool:
@@ -69,28 +94,40 @@ def _open(command: str) -> bool:
     return False
 
 
+def _commands(block: Block) -> list[Command]:
+    commands: list[Command] = []
+    lines = block.text.splitlines()
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line.startswith("$ "):
+            cmd = line[2:]
+            while _open(cmd) and i + 1 < len(lines):
+                i += 1
+                cmd += "\n" + lines[i]
+            commands.append(Command(cmd))
+        elif commands:
+            commands[-1].expected.append(line.rstrip())
+        else:
+            raise AssertionError(f"{block.id}: a console block starts with a '$ ' command")
+        i += 1
+    return commands
+
+
 def parse_blocks(page: Path) -> list[Block]:
+    """The page's console, python and pycon blocks, in order (also those indented in a list)."""
     text = page.read_text(encoding="utf-8")
     blocks = []
-    for m in re.finditer(r"(?ms)^```console\n(.*?)^```", text):
-        start = text.count("\n", 0, m.start()) + 2
-        commands: list[Command] = []
-        lines = m.group(1).splitlines()
-        i = 0
-        while i < len(lines):
-            line = lines[i]
-            if line.startswith("$ "):
-                cmd = line[2:]
-                while _open(cmd) and i + 1 < len(lines):
-                    i += 1
-                    cmd += "\n" + lines[i]
-                commands.append(Command(cmd))
-            elif commands:
-                commands[-1].expected.append(line.rstrip())
-            else:
-                raise AssertionError(f"{page}:{start + i}: a console block starts with a '$ ' command")
-            i += 1
-        blocks.append(Block(page, start, commands))
+    for m in re.finditer(r"(?ms)^( *)```(console|python|pycon)\n(.*?)^\1```", text):
+        indent = len(m.group(1))
+        body = "\n".join(line[indent:] for line in m.group(3).split("\n"))
+        before = text[:m.start()].rstrip().rsplit("\n", 1)[-1]
+        marked = SERVER_MARK.search(before)
+        block = Block(page, text.count("\n", 0, m.start()) + 2, m.group(2), body,
+                      server=marked.group(1) if marked else None)
+        if block.kind == "console":
+            block.commands = _commands(block)
+        blocks.append(block)
     return blocks
 
 
@@ -131,81 +168,203 @@ def _trim(lines: list[str]) -> list[str]:
     return lines
 
 
+# ------------------------------------------------------------------ the shell the blocks run in
 @pytest.fixture(scope="module")
-def shims(tmp_path_factory) -> Path:
-    """``partnergraph``, ``python`` and ``python3`` on PATH are this interpreter running this checkout."""
+def docshell(tmp_path_factory):
+    """The forked ``partnergraph`` (tests/docshell.py), stopped with every child it still has at the end."""
+    d = tmp_path_factory.mktemp("docshell")
+    sock = d / "cli.sock"
+    log = (d / "server.log").open("wb")
+    env = dict(_environment(), PYTHONPATH=str(ROOT))
+    server = subprocess.Popen([sys.executable, str(ROOT / "tests" / "docshell.py"), "serve", str(sock)],
+                              cwd=d, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+    deadline = time.monotonic() + 60
+    while not sock.exists() and server.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert sock.exists(), f"the docs' partnergraph did not start: {(d / 'server.log').read_text()}"
+    yield sock
+    server.terminate()
+    server.wait(10)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def shims(tmp_path_factory, docshell) -> Path:
+    """``partnergraph`` (forked, or fresh with PARTNERGRAPH_DOCS_FRESH=1), ``python`` and ``python3`` on PATH:
+    this interpreter and this checkout."""
     d = tmp_path_factory.mktemp("bin")
-    for name, args in (("partnergraph", "-m partnergraph"), ("python", ""), ("python3", "")):
-        (d / name).write_text(f'#!/bin/sh\nexec "{sys.executable}" {args} "$@"\n', encoding="utf-8")
-        (d / name).chmod(0o755)
+    client = f'"{sys.executable}" -S -E "{ROOT / "tests" / "docshell.py"}" client "{docshell}"'
+    fresh = f'"{sys.executable}" -m partnergraph'
+    (d / "partnergraph").write_text(
+        f'#!/bin/sh\nif [ -n "$PARTNERGRAPH_DOCS_FRESH" ]; then exec {fresh} "$@"; fi\nexec {client} "$@"\n',
+        encoding="utf-8")
+    for name in ("python", "python3"):
+        (d / name).write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n', encoding="utf-8")
+    for f in d.iterdir():
+        f.chmod(0o755)
     return d
 
 
-@pytest.fixture(scope="module")
-def doc_cache(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("doc-cache")
+def _environment() -> dict[str, str]:
+    """A user's terminal: no PARTNERGRAPH_* settings but this run's private cache (warm from the other tests)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PARTNERGRAPH_")}
+    env.update(PYTHONPATH=str(ROOT), PARTNERGRAPH_CACHE=os.environ["PARTNERGRAPH_CACHE"], PYTHONUNBUFFERED="1",
+               COLUMNS="120", LC_ALL="C.UTF-8", TERM="dumb")
+    if os.environ.get("PARTNERGRAPH_DOCS_FRESH"):
+        env["PARTNERGRAPH_DOCS_FRESH"] = "1"
+    return env
 
 
 MARK = "\x1f@@command"
 
 
-def run_block(block: Block, work: Path, shims: Path, cache: Path) -> list[list[str]]:
-    script = ["exec 2>&1", "trap 'jobs -p | xargs -r kill 2>/dev/null; wait 2>/dev/null' EXIT"]
+def run_block(block: Block, work: Path, shims: Path) -> list[list[str]]:
+    """Each command's output as the terminal shows it, ``[exit N]`` after one that fails. The block's shell is
+    its own session on its own terminal; whatever it leaves running is killed when it ends."""
+    script = []
     for n, c in enumerate(block.commands):
         script.append(f"printf '\\n{MARK} {n}\\n'")
         script.append(c.text)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PARTNERGRAPH_")}
-    env.update(PATH=f"{shims}{os.pathsep}{os.environ.get('PATH', '')}", PYTHONPATH=str(ROOT),
-               PARTNERGRAPH_CACHE=str(cache), PYTHONUNBUFFERED="1", COLUMNS="120", LC_ALL="C.UTF-8",
-               PARTNERGRAPH_SEEDS=os.environ.get("PARTNERGRAPH_SEEDS", ""))
-    # on a terminal, as the pages show it: a table where a command is not told --format, and no JSON
+        script.append("__rc=$?; [ $__rc -eq 0 ] || printf '[exit %d]\\n' $__rc")
+    env = dict(_environment(), PATH=f"{shims}{os.pathsep}{os.environ.get('PATH', '')}")
     master, slave = pty.openpty()
-    proc = subprocess.Popen(["bash", "-c", "\n".join(script)], cwd=work, env=env, stdin=subprocess.DEVNULL,
-                            stdout=slave, stderr=slave, start_new_session=True)  # its own session: no signal
-                            # of the block's terminal reaches the test run
+    proc = subprocess.Popen(["bash", "--noprofile", "--norc", "-c", "\n".join(script)], cwd=work, env=env,
+                            stdin=subprocess.DEVNULL, stdout=slave, stderr=slave, start_new_session=True)
     os.close(slave)
     chunks = []
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
+    deadline = time.monotonic() + BLOCK_SECONDS
+    try:
+        while True:
+            if select.select([master], [], [], 0.1)[0]:
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:  # every end of the terminal closed
+                    break
+                if not chunk:
+                    break
+                chunks.append(chunk)
+            elif os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None:
+                break  # the shell is done and its output read (a job it left behind is ended below)
+            elif time.monotonic() > deadline:
+                raise AssertionError(f"{block.id}: the block did not finish in {BLOCK_SECONDS} s")
+    finally:
         try:
-            chunk = os.read(master, 65536)
-        except OSError:  # the other side closed: the block is done
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(master)
-    if proc.poll() is None:
-        proc.kill()
-    proc.wait()
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait()
+        os.close(master)
     out = b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
     out = re.sub(r"\r\x1b\[K[^\r\n]*", "", out)  # a progress line, cleared on the terminal
-    proc_stdout = out
-    parts = re.split(rf"\n?{re.escape(MARK)} (\d+)\n", proc_stdout)
+    parts = re.split(rf"\n?{re.escape(MARK)} (\d+)\n", out)
     outputs: list[list[str]] = [[] for _ in block.commands]
     for k in range(1, len(parts), 2):
         outputs[int(parts[k])] = _trim(parts[k + 1].split("\n"))
     return outputs
 
 
-PAGE_BLOCKS = {p: [b for b in BLOCKS if b.page == p] for p in PAGES if any(b.page == p for b in BLOCKS)}
+def _run_python(block: Block, work: Path) -> str | None:
+    r = subprocess.run([sys.executable, "-c", block.text], cwd=work, env=_environment(), capture_output=True,
+                       text=True, timeout=BLOCK_SECONDS, stdin=subprocess.DEVNULL)
+    return None if r.returncode == 0 else f"{block.id}: the python block fails\n{r.stderr}"
 
 
-@pytest.mark.parametrize("page", list(PAGE_BLOCKS), ids=[str(p.relative_to(ROOT)) for p in PAGE_BLOCKS])
-def test_console_blocks_print_what_the_page_shows(page, tmp_path, shims, doc_cache):
+def _run_pycon(block: Block, work: Path) -> str | None:
+    here = os.getcwd()
+    os.chdir(work)
+    try:
+        test = doctest.DocTestParser().get_doctest(block.text, {}, block.id, str(block.page), block.line)
+        runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+        failures: list[str] = []
+        runner.run(test, out=failures.append)
+    finally:
+        os.chdir(here)
+    return "".join(failures) or None
+
+
+def _prepare(tmp_path: Path) -> Path:
     work = tmp_path / "work"
     work.mkdir()
     shutil.copytree(ROOT / "data", work / "data")
     shutil.copytree(ROOT / "tests" / "fixtures", work / "tests" / "fixtures")
+    return work
+
+
+PAGE_BLOCKS = {p: [b for b in BLOCKS if b.page == p and b.server is None] for p in PAGES}
+PAGE_BLOCKS = {p: bs for p, bs in PAGE_BLOCKS.items() if bs}
+
+
+@pytest.mark.parametrize("page", list(PAGE_BLOCKS), ids=[str(p.relative_to(ROOT)) for p in PAGE_BLOCKS])
+def test_examples_print_what_the_page_shows(page, tmp_path, shims):
+    not_here = [f"{b.id}: $ {c.text}" for b in PAGE_BLOCKS[page] for c in b.commands if SETUP.search(c.text)]
+    assert not not_here, ("these console blocks install software, start a server or run the tests: make them "
+                          "bash blocks (or mark a server session for tests/test_team_docs.py)\n" + "\n".join(not_here))
+    work = _prepare(tmp_path)
     wrong = []
     for block in PAGE_BLOCKS[page]:
-        outputs = run_block(block, work, shims, doc_cache)
-        for c, got in zip(block.commands, outputs, strict=True):
-            want = _trim(c.expected)
-            if not matches(want, got):
-                wrong.append(f"{block.id}\n$ {c.text}\n--- the page shows\n" + "\n".join(want)
-                             + "\n--- it prints\n" + "\n".join(got))
+        if block.kind == "python":
+            wrong.append(_run_python(block, work))
+        elif block.kind == "pycon":
+            wrong.append(_run_pycon(block, work))
+        else:
+            for c, got in zip(block.commands, run_block(block, work, shims), strict=True):
+                want = _trim(c.expected)
+                if not matches(want, got):
+                    wrong.append(f"{block.id}\n$ {c.text}\n--- the page shows\n" + "\n".join(want)
+                                 + "\n--- it prints\n" + "\n".join(got))
+    wrong = [w for w in wrong if w]
     assert not wrong, "\n\n".join(wrong)
+
+
+def test_every_page_with_commands_is_run():
+    """Every page is read; one left out of the runs here has only server sessions, which their test runs."""
+    pages = {b.page for b in BLOCKS if b.kind == "console"}
+    assert {ROOT / "README.md", ROOT / "docs" / "researchers.md", ROOT / "docs" / "reviewers.md",
+            ROOT / "docs" / "librarians.md"} <= set(PAGE_BLOCKS)
+    assert pages - set(PAGE_BLOCKS) <= {ROOT / "docs" / "teams.md"}
+    assert sum(len(b.commands) for bs in PAGE_BLOCKS.values() for b in bs) >= 100
+    if any(b.server for b in BLOCKS):
+        assert TEAM_DOCS_TEST.exists(), "a marked block needs its server test"
+
+
+def test_a_failing_python_or_pycon_block_is_reported(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text("```python\nimport partnergraph\nraise SystemExit(3)\n```\n\n"
+                    "```pycon\n>>> 1 + 1\n3\n```\n", encoding="utf-8")
+    python, pycon = parse_blocks(page)
+    assert "the python block fails" in _run_python(python, tmp_path)
+    assert "Expected:\n    3\nGot:\n    2" in _run_pycon(pycon, tmp_path)
+
+
+def test_forked_and_fresh_commands_print_the_same(tmp_path, shims):
+    """What the forked CLI prints on the terminal is what a fresh process prints: tables, notices, errors."""
+    work = _prepare(tmp_path)
+    text = ("$ partnergraph stats --format table | head -3\n$ partnergraph claims --kind Driver | tail -n 2\n"
+            "$ partnergraph map --source nosuchkey\n$ partnergraph validate --no-shacl\n"
+            "$ partnergraph claims --format table | head -n 1\n"
+            "$ cd tests && partnergraph stats | head -2\n$ partnergraph --version\n")
+    block = Block(ROOT / "README.md", 0, "console", text)
+    block.commands = _commands(block)
+    forked = run_block(block, work, shims)
+    os.environ["PARTNERGRAPH_DOCS_FRESH"] = "1"
+    try:
+        fresh = run_block(block, work, shims)
+    finally:
+        del os.environ["PARTNERGRAPH_DOCS_FRESH"]
+    assert forked == fresh
+    assert forked[2][-1] == "[exit 1]" and forked[5][0].startswith("Reading the bundled corpus")
+    assert forked[4][0].startswith("claim ") and len(forked[4]) == 1  # the pipe closed early: nothing more said
+
+
+def test_a_block_leaves_nothing_running(tmp_path, shims):
+    block = Block(ROOT / "README.md", 0, "console", "$ sleep 300 &\n$ echo $! > pid\n")
+    block.commands = _commands(block)
+    run_block(block, tmp_path, shims)
+    status = Path(f"/proc/{int((tmp_path / 'pid').read_text())}/status")
+    deadline = time.monotonic() + 10
+    while status.exists() and "\tZ" not in status.read_text() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not status.exists() or "\tZ" in status.read_text(), "the block's background job is still running"
 
 
 # ------------------------------------------------------------------ the harness itself
