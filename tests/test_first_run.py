@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -218,11 +219,50 @@ def test_the_installed_package_works_from_any_folder(wheel, tmp_path):
     assert r.returncode == 0, r.stderr
     assert totals(r.stdout) == totals(cli("stats", "--format", "csv", cwd=ROOT).stdout)
     assert "bundled" in r.stderr and str(site) in r.stderr, r.stderr
-    v = cli("validate", "--quiet", cwd=tmp_path, pythonpath=str(site), PARTNERGRAPH_CACHE=str(tmp_path / "cache"))
-    assert v.returncode == 0, v.stderr
     m = cli("map", cwd=tmp_path, pythonpath=str(site), PARTNERGRAPH_CACHE=str(tmp_path / "cache"))
     assert m.returncode == 0, m.stderr
     assert (tmp_path / "partnergraph-output" / "evidence-map.html").is_file()
+
+
+def readme_set_up() -> tuple[str, str, str]:
+    """The README's first block: its comments, the first set-up command and the second."""
+    block = re.search(r"```bash\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), re.S).group(1)
+    commands = [line for line in block.splitlines() if line.strip() and not line.startswith("#")]
+    assert len(commands) == 2, block
+    return block, commands[0], commands[1]
+
+
+def test_the_readmes_first_command_runs_the_main_job_and_says_where_the_map_is(wheel, tmp_path):
+    """After ``pip install .`` (the wheel), the main job in a checkout (a folder with its data/): validate
+    silently, then one line saying where the map is — the file the README's comment names."""
+    block, first, _ = readme_set_up()
+    install, job = first.split(" && ", 1)
+    assert install == "python3 -m pip install ."
+    site, _ = wheel
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "partnergraph").write_text(f'#!/bin/sh\nexec "{sys.executable}" -m partnergraph "$@"\n')
+    (bin_dir / "partnergraph").chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PARTNERGRAPH_")}
+    env.update(PYTHONPATH=str(site), PATH=f"{bin_dir}{os.pathsep}{env.get('PATH', '')}",
+               PARTNERGRAPH_CACHE=str(tmp_path / "cache"))
+    r = subprocess.run(["bash", "-c", job], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == ""
+    said = r.stderr.splitlines()
+    named = re.search(r"partnergraph-output/[\w.-]+\.html", block).group(0)
+    assert len(said) == 1 and said[0].startswith(f"Wrote {named}: "), r.stderr
+    assert (tmp_path / named).is_file()
+
+
+def test_the_readmes_second_command_is_what_ci_runs():
+    _, _, second = readme_set_up()
+    ci = {re.sub(r" -q(?= )", "", line.strip()) for line in (ROOT / ".ci" / "run").read_text().splitlines()}
+    parts = second.split(" && ")
+    assert parts[-1].startswith("python3 -m pytest")
+    for part in parts:
+        assert part in ci, f"{part!r} is not what .ci/run runs"
 
 
 def test_writes_to_the_installed_corpus_are_refused(wheel, tmp_path):
