@@ -6,7 +6,8 @@ ARGS…`` (the ``partnergraph`` on the transcripts' PATH, run by ``python -S -E`
 it its terminal (file descriptors 0, 1, 2), folder, environment and arguments. The server forks a child that takes
 them over — the same terminal, so the CLI sees what a user's terminal gives it — runs the command as the console
 script does and sends back its exit status, which the client exits with. A client that goes away takes its
-child with it; stopping the server (SIGTERM) ends every child still running.
+child with it; stopping the server (SIGTERM) ends every child still running, and the server stops by itself
+when the process that started it is gone.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def _run(conn: socket.socket, request: dict, fds: list[int]) -> int:
     return code
 
 
-def serve(path: str) -> None:
+def serve(path: str, parent: int) -> None:
     import partnergraph.cli  # noqa: F401  (what every command needs, imported once)
 
     for name in ("networkx", "rdflib", "pyoxigraph", "bibtexparser"):  # what most commands import lazily
@@ -84,6 +85,8 @@ def serve(path: str) -> None:
     signal.signal(signal.SIGTERM, stop)
     while True:
         ready, _, _ = select.select([listener, *children.values()], [], [], 0.5)
+        if os.getppid() != parent:  # the test run is gone without stopping us
+            stop()
         while children:  # reap
             pid, _ = os.waitpid(-1, os.WNOHANG)
             if pid == 0:
@@ -130,6 +133,6 @@ def client(path: str, args: list[str]) -> int:
 
 if __name__ == "__main__":
     if sys.argv[1] == "serve":
-        serve(sys.argv[2])
+        serve(sys.argv[2], int(sys.argv[3]))  # the pid of the process that started it
     else:
         sys.exit(client(sys.argv[2], sys.argv[3:]))

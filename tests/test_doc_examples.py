@@ -176,7 +176,8 @@ def docshell(tmp_path_factory):
     sock = d / "cli.sock"
     log = (d / "server.log").open("wb")
     env = dict(_environment(), PYTHONPATH=str(ROOT))
-    server = subprocess.Popen([sys.executable, str(ROOT / "tests" / "docshell.py"), "serve", str(sock)],
+    server = subprocess.Popen([sys.executable, str(ROOT / "tests" / "docshell.py"), "serve", str(sock),
+                               str(os.getpid())],
                               cwd=d, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
     deadline = time.monotonic() + 60
     while not sock.exists() and server.poll() is None and time.monotonic() < deadline:
@@ -395,3 +396,20 @@ def test_commands_continue_while_a_quote_or_heredoc_is_open(tmp_path):
     ]
     assert block.commands[0].expected == ["out"]
     assert block.commands[2].expected == ["  $ indented output"]
+
+
+def test_the_forked_cli_stops_when_the_run_that_started_it_is_gone(tmp_path):
+    """A test run killed outright leaves no server behind: it stops once its parent is gone."""
+    sock = tmp_path / "cli.sock"
+    starter = ("import os, subprocess, sys\n"
+               f"p = subprocess.Popen([sys.executable, {str(ROOT / 'tests' / 'docshell.py')!r}, 'serve', "
+               f"{str(sock)!r}, str(os.getpid())], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,\n"
+               "                     stderr=subprocess.DEVNULL)\n"
+               "print(p.pid)\n")
+    pid = int(subprocess.run([sys.executable, "-c", starter], env=_environment(), capture_output=True, text=True,
+                             check=True).stdout)
+    status = Path(f"/proc/{pid}/status")
+    deadline = time.monotonic() + 60
+    while status.exists() and "\tZ" not in status.read_text() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not status.exists() or "\tZ" in status.read_text(), "the forked CLI's server outlived its parent"
