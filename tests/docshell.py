@@ -64,7 +64,8 @@ def _run(conn: socket.socket, request: dict, fds: list[int]) -> int:
 def serve(path: str, parent: int) -> None:
     import partnergraph.cli  # noqa: F401  (what every command needs, imported once)
 
-    for name in ("networkx", "rdflib", "pyoxigraph", "bibtexparser"):  # what most commands import lazily
+    # what the commands import lazily: the graph, the RDF, the bibliography, the maps' and the charts' libraries
+    for name in ("networkx", "rdflib", "pyoxigraph", "bibtexparser", "jinja2", "pyvis.network", "matplotlib.figure"):
         try:
             __import__(name)
         except ImportError:
