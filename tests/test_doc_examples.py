@@ -51,9 +51,9 @@ PAGES = [p for p in (ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")))
 ANY_LINES = "…"
 ANY_TEXT = "<…>"
 SERVER_MARK = re.compile(r"<!-- transcript: (oxigraph|virtuoso) -->")
-#: what a console block may not do here: install software, start servers, run the tests
-SETUP = re.compile(r"(^|[;&|(]\s*|\bsudo\s+)(sudo|apt-get|apt|pip3?|docker|podman|systemctl|service|oxigraph|"
-                   r"fuseki-server|virtuoso-t|pytest|curl|wget|git|jupyter|playwright)\b"
+#: what a console block may not do here: install software, start servers, run the tests, reach the network
+SETUP = re.compile(r"(^|[;&|(]\s*)(sudo|apt-get|apt|pip3?|docker|podman|systemctl|service|oxigraph|"
+                   r"fuseki-server|virtuoso-t|pytest|curl|wget|jupyter|playwright|git +(clone|fetch|pull|push))\b"
                    r"|\bpython3? -m (pip|pytest|http\.server)\b")
 BLOCK_SECONDS = 120
 
@@ -298,7 +298,8 @@ PAGE_BLOCKS = {p: bs for p, bs in PAGE_BLOCKS.items() if bs}
 @pytest.mark.parametrize("page", list(PAGE_BLOCKS), ids=[str(p.relative_to(ROOT)) for p in PAGE_BLOCKS])
 def test_examples_print_what_the_page_shows(page, tmp_path, shims):
     not_here = [f"{b.id}: $ {c.text}" for b in PAGE_BLOCKS[page] for c in b.commands if SETUP.search(c.text)]
-    assert not not_here, ("these console blocks install software, start a server or run the tests: make them "
+    assert not not_here, ("these console blocks install software, start a server, run the tests or reach the "
+                          "network: make them "
                           "bash blocks (or mark a server session for tests/test_team_docs.py)\n" + "\n".join(not_here))
     work = _prepare(tmp_path)
     wrong = []
@@ -413,3 +414,14 @@ def test_the_forked_cli_stops_when_the_run_that_started_it_is_gone(tmp_path):
     while status.exists() and "\tZ" not in status.read_text() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not status.exists() or "\tZ" in status.read_text(), "the forked CLI's server outlived its parent"
+
+
+@pytest.mark.parametrize("command, refused", [
+    ("pip install oxigraph", True), ("sudo apt-get install -y chromium", True), ("python3 -m pip install .", True),
+    ("oxigraph serve --location team-store --bind 127.0.0.1:7878 &", True), ("cd tests && pytest -q", True),
+    ("docker run -p 8890:8890 openlink/virtuoso-opensource-7", True), ("curl -s http://127.0.0.1:7878", True),
+    ("partnergraph push --data data --store http://127.0.0.1:7878", False), ("git diff data/", False),
+    ("cp -r tests/fixtures/library exports", False), ("partnergraph sparql 'SELECT ?pip WHERE { ?pip ?p ?o }'", False),
+])
+def test_what_a_console_block_may_not_do(command, refused):
+    assert bool(SETUP.search(command)) is refused
