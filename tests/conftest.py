@@ -14,12 +14,13 @@ DATA = ROOT / "data"
 
 
 MUST_RUN = {"seeds": "PARTNERGRAPH_SEEDS", "browser": "PARTNERGRAPH_REQUIRE_BROWSER",
-            "server": "PARTNERGRAPH_REQUIRE_BROWSER"}
+            "server": "PARTNERGRAPH_REQUIRE_SERVERS"}
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
-    """In CI (the variables set by .ci/run) a seeds, browser or server test that skips is a failure."""
+    """In CI (the variables set by .ci/run) a seeds, browser or server test that skips is a failure: a missing
+    Oxigraph or Virtuoso fails the shared-store tests when PARTNERGRAPH_REQUIRE_SERVERS is set."""
     outcome = yield
     report = outcome.get_result()
     if report.skipped and not hasattr(report, "wasxfail"):
@@ -39,6 +40,41 @@ def _private_cache(tmp_path_factory):
         os.environ.pop("PARTNERGRAPH_CACHE", None)
     else:
         os.environ["PARTNERGRAPH_CACHE"] = old
+
+
+@pytest.fixture(scope="session")
+def sparql_servers(tmp_path_factory):
+    """Start a real SPARQL server of a kind on first use (``get("oxigraph")`` / ``get("virtuoso")``), one per test
+    session, each in its own directory on free loopback ports; all stopped at the end (see tests/servers.py)."""
+    from servers import STARTERS, ServerUnavailable
+
+    started: dict = {}
+
+    def get(kind: str):
+        if kind not in started:
+            try:
+                started[kind] = STARTERS[kind](tmp_path_factory.mktemp(kind))
+            except (ServerUnavailable, RuntimeError) as exc:  # remembered: a server that failed is not retried
+                started[kind] = exc
+        got = started[kind]
+        if isinstance(got, ServerUnavailable):
+            pytest.skip(str(got))
+        if isinstance(got, Exception):
+            pytest.fail(f"{kind} did not start: {got}")
+        return got
+
+    yield get
+    for s in started.values():
+        if not isinstance(s, Exception):
+            s.stop()
+
+
+@pytest.fixture(params=["oxigraph", "virtuoso"])
+def sparql_server(request, sparql_servers):
+    """A real SPARQL server (Oxigraph, then Virtuoso) holding no partnergraph graph."""
+    server = sparql_servers(request.param)
+    server.wipe()
+    return server
 
 
 @pytest.fixture(scope="session")

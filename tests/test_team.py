@@ -1,0 +1,559 @@
+"""A team on one graph, for real: the same commands on the files, on an Oxigraph server and on Virtuoso (Debian's
+7.2, with its packaged limits), push and pull as two colleagues use them, and what is left when a push breaks.
+
+Everything is driven through the CLI (``partnergraph …`` as a user types it; subprocesses where two colleagues
+act at once), and what the server holds is read back with plain SPARQL requests (tests/servers.py), not through
+partnergraph.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import DATA, ROOT
+from servers import PGID, FaultyProxy, pythonpath_env
+
+from partnergraph.cli import main
+
+pytestmark = pytest.mark.server
+
+GRAPH = PGID + "graph/"
+DATA_GRAPHS = (GRAPH + "sources", GRAPH + "claims", GRAPH + "ontology")
+PG = "https://w3id.org/partnergraph/ns#"
+
+BENEFITS_IN_CELL = """
+SELECT ?claim ?label ?source WHERE {
+  ?claim a pg:Benefit ; rdfs:label ?label ; pg:qualityCategory pg:EfficiencyOutput .
+  ?e pg:aboutClaim ?claim ; cito:hasCitedEntity ?source .
+} ORDER BY ?claim ?source"""
+
+
+# ---------------------------------------------------------------- helpers
+def cli(*args, env=None):
+    return CliRunner().invoke(main, [str(a) for a in args], env=env, catch_exceptions=False)
+
+
+def ok(result):
+    assert result.exit_code == 0, f"exit {result.exit_code}\nstdout: {result.stdout}\nstderr: {result.stderr}"
+    return result
+
+
+def refused(result, shown_url: str | None = None, *words: str):
+    """Exit 1 with one ``Error:`` line (naming ``shown_url``), perhaps a ``Hint:`` line, and no traceback."""
+    text = result.stdout + result.stderr
+    assert result.exit_code == 1, f"exit {result.exit_code}\nstdout: {result.stdout}\nstderr: {result.stderr}"
+    assert "Traceback" not in text
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1, result.stderr
+    other = [line for line in result.stderr.splitlines() if line and not line.startswith(("Error:", "Hint:"))]
+    assert not other, f"more than the error and its hint: {result.stderr}"
+    if shown_url:
+        assert shown_url in errors[0], errors[0]
+    for w in words:
+        assert re.search(w, errors[0], re.I), f"{w!r} not in {errors[0]!r}"
+    return errors[0]
+
+
+def copy_data(tmp_path: Path, name: str) -> Path:
+    dest = tmp_path / name
+    shutil.copytree(DATA, dest)
+    return dest
+
+
+def add_claim(folder: Path, ident: str, label: str) -> None:
+    """A colleague's edit: one more Finding at the end of claims.ttl (valid; pull writes it back sorted)."""
+    with (folder / "claims.ttl").open("a", encoding="utf-8") as f:
+        f.write(f'\nclaim:{ident} a pg:Finding ;\n    rdfs:label "{label}" ;\n'
+                f"    prov:wasDerivedFrom source:wildridgereview .\n")
+
+
+def data_files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())
+            if p.is_file() and p.suffix in (".bib", ".ttl")}
+
+
+def server_has_claim(server, ident: str) -> bool:
+    return server.ask(f"ASK {{ GRAPH <{GRAPH}claims> {{ <{PGID}claim/{ident}> ?p ?o }} }}")
+
+
+def isomorphic_or_diff(a: Path, b: Path) -> str:
+    """'' when the two Turtle files hold the same graph; else what is only on each side (a few triples)."""
+    import rdflib
+    from rdflib.compare import graph_diff, to_isomorphic
+
+    ga, gb = rdflib.Graph().parse(a, format="turtle"), rdflib.Graph().parse(b, format="turtle")
+    ia, ib = to_isomorphic(ga), to_isomorphic(gb)
+    if ia == ib:
+        return ""
+    _, only_a, only_b = graph_diff(ia, ib)
+    lines = [f"only in {a.name}: {t}" for t in sorted(only_a)[:8]] + [f"only in {b.name}: {t}" for t in
+                                                                       sorted(only_b)[:8]]
+    return f"{len(only_a)} triples only in {a}, {len(only_b)} only in {b}\n" + "\n".join(lines)
+
+
+def bib_entries(path: Path) -> dict:
+    """Every entry of a BibTeX file, field by field, with the file's macros and comments."""
+    import bibtexparser
+
+    lib = bibtexparser.parse_string(path.read_text(encoding="utf-8"))
+    assert not lib.failed_blocks, [b.error for b in lib.failed_blocks]
+    entries = {e.key: (e.entry_type, {f.key: f.value for f in e.fields}) for e in lib.entries}
+    strings = {s.key: s.value for s in lib.strings}
+    comments = [c.comment for c in lib.comments]
+    return {"entries": entries, "strings": strings, "comments": comments}
+
+
+def push(folder, server, *extra, env=None):
+    return cli("push", "--data", folder, "--store", server.url, "--format", "json", *extra, env=env)
+
+
+def pull(folder, server, *extra, env=None):
+    return cli("pull", "--data", folder, "--store", server.url, "--format", "json", *extra, env=env)
+
+
+def run_cli_process(*args, env_extra=None, timeout=240) -> subprocess.Popen:
+    env = pythonpath_env(ROOT, **(env_extra or {}))
+    return subprocess.Popen([sys.executable, "-m", "partnergraph", *map(str, args)], env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+# ---------------------------------------------------------------- 1. protocol fit: the same answers everywhere
+SAME_ANSWERS = {
+    "stats": ["stats"],
+    "gaps": ["gaps"],
+    "benefits-efficiency": ["benefits", "--dimension", "efficiency"],
+    "claims-by-source": ["claims", "--source", "gray1989"],
+    "contested": ["contested"],
+    "strength": ["strength"],
+    "evidence-ambiguous": ["evidence", "trust"],
+    "search": ["search", "pooled budgets"],
+    "cocited": ["cocited", "--limit", "5"],
+    "single-source": ["single-source"],
+    "undirected": ["undirected"],
+    "sparql-select": ["sparql", BENEFITS_IN_CELL],
+    "sparql-graphs": ["sparql", "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"],
+    "sparql-needs-ontology": ["sparql", "SELECT ?kind (COUNT(?c) AS ?n) WHERE { ?c a ?kind . "
+                                        "?kind rdfs:subClassOf pg:Claim } GROUP BY ?kind ORDER BY ?kind"],
+    "sparql-optional": ["sparql", "SELECT ?s ?year WHERE { ?s pg:bibtexKey ?k . OPTIONAL { ?s dcterms:issued ?year } }"
+                                  " ORDER BY ?s"],
+    "sparql-not-exists": ["sparql", "SELECT ?c WHERE { ?c a pg:Benefit FILTER NOT EXISTS { ?e pg:aboutClaim ?c ; "
+                                    "pg:attribution pg:Direct } } ORDER BY ?c"],
+    "sparql-ask-true": ["sparql", "ASK { ?c a pg:Benefit }"],
+    "sparql-ask-false": ["sparql", "ASK { ?c a pg:NoSuchClass }"],
+    "sparql-construct": ["sparql", "CONSTRUCT { ?c a pg:Benefit ; pg:qualityCategory ?cell } "
+                                   "WHERE { ?c a pg:Benefit ; pg:qualityCategory ?cell }"],
+    "sparql-names": ["sparql", "SELECT ?key ?name WHERE { ?s pg:bibtexKey ?key ; dcterms:creator ?a . "
+                               "?a foaf:name ?name } ORDER BY ?key ?name"],
+}
+_files_answers: dict[str, object] = {}
+
+
+def files_answer(name):
+    if name not in _files_answers:
+        r = cli(*SAME_ANSWERS[name], "--data", DATA, "--format", "json")
+        _files_answers[name] = (r.exit_code, r.stdout)
+    return _files_answers[name]
+
+
+@pytest.fixture(scope="module")
+def bundled_on(sparql_servers, tmp_path_factory):
+    """``bundled_on(kind)``: that server holding the bundled corpus (pushed again only when a test changed it)."""
+    pushed: dict[str, dict] = {}
+
+    def get(kind):
+        server = sparql_servers(kind)
+        if pushed.get(kind) != server.graphs():
+            server.wipe()
+            ok(push(copy_data(tmp_path_factory.mktemp("bundled"), "data"), server))
+            pushed[kind] = server.graphs()
+        return server
+
+    return get
+
+
+@pytest.mark.parametrize("kind", ["oxigraph", "virtuoso"])
+@pytest.mark.parametrize("name", list(SAME_ANSWERS))
+def test_same_answers_as_the_files(bundled_on, kind, name):
+    server = bundled_on(kind)
+    code, want = files_answer(name)
+    got = cli(*SAME_ANSWERS[name], "--store", server.url, "--format", "json")
+    assert (got.exit_code, got.stdout) == (code, want), got.stderr
+    assert want.strip() not in ("", "[]"), "the command should find something in the bundled data"
+
+
+@pytest.mark.parametrize("kind", ["oxigraph", "virtuoso"])
+def test_a_large_answer_is_whole_or_refused_never_cut(bundled_on, kind):
+    """14,696 claim triples: more than Virtuoso's packaged ResultSetMaxRows (10,000)."""
+    server = bundled_on(kind)
+    q = "SELECT ?s ?p ?o WHERE { GRAPH <" + GRAPH + "claims> { ?s ?p ?o } }"
+    want = json.loads(ok(cli("sparql", q, "--data", DATA, "--format", "json")).stdout)
+    assert len(want) > 10000
+    got = cli("sparql", q, "--store", server.url, "--format", "json")
+    if got.exit_code == 0:
+        assert len(json.loads(got.stdout)) == len(want)
+    else:
+        refused(got, server.shown, "10000|limit|cut|rows")
+
+
+@pytest.mark.parametrize("kind", ["oxigraph", "virtuoso"])
+def test_every_request_method_reads_the_same(bundled_on, kind, monkeypatch):
+    """Queries go as a form POST by default; GET works on both servers; a direct POST where the server takes it."""
+    server = bundled_on(kind)
+    _, want = files_answer("stats")
+    methods = ["form", "get"] + (["direct"] if kind == "oxigraph" else [])
+    for method in methods:
+        got = cli("stats", "--store", server.url, "--format", "json", env={"PARTNERGRAPH_STORE_METHOD": method})
+        assert (got.exit_code, got.stdout) == (0, want), (method, got.stderr)
+
+
+def test_virtuoso_direct_post_is_bounded_not_a_hang(sparql_servers):
+    """Virtuoso 7.2 never answers a query sent as a direct POST: asked for it anyway, the timeout ends it."""
+    server = sparql_servers("virtuoso")
+    t0 = time.monotonic()
+    got = cli("sparql", "ASK {}", "--store", server.url, env={"PARTNERGRAPH_STORE_METHOD": "direct",
+                                                              "PARTNERGRAPH_STORE_TIMEOUT": "2"})
+    assert time.monotonic() - t0 < 30
+    refused(got, server.shown, "within 2 s")
+
+
+# ---------------------------------------------------------------- 3. lossless round trip
+def test_push_then_pull_into_an_empty_folder_gives_the_same_files(sparql_server, tmp_path):
+    here = copy_data(tmp_path, "here")
+    ok(push(here, sparql_server))
+    fresh = tmp_path / "fresh"
+    ok(pull(fresh, sparql_server))
+    assert bib_entries(fresh / "sources.bib") == bib_entries(here / "sources.bib")
+    assert (fresh / "sources.bib").read_bytes() == (here / "sources.bib").read_bytes()
+    assert isomorphic_or_diff(here / "claims.ttl", fresh / "claims.ttl") == ""
+    # what the round trip must not change: every strength rating (19 differed when evidence types were lost)
+    assert cli("strength", "--data", fresh, "--format", "json").stdout == cli(
+        "strength", "--data", here, "--format", "json").stdout
+    report = json.loads(ok(cli("validate", "--data", fresh, "--no-shacl", "--format", "json")).stdout)
+    assert not [f for f in report if f["severity"] == "error"]
+
+
+HOSTILE_BIB = r"""
+@string{hsc = {Health and Social Care in the Community}}
+
+@comment{A comment block, kept as written: { braces } and 100% of it.}
+
+@article{roundtrip2024,
+  author       = {M{\"u}ller, J{\"o}rg and {World Health Organization} and others},
+  editor       = {Smith, Jane and O'Brien, Seán},
+  title        = {Braces {DNA}, \emph{emphasis}, 100\% of \LaTeX{} and “quotes” — 😀},
+  journal      = hsc # { (online)},
+  year         = {2024},
+  month        = mar,
+  pages        = {12--34},
+  evidencetype = {qualitative case study},
+  keywords     = {trust; pooled budgets},
+  x-zotero-key = {ABCD1234},
+  abstract     = {ABSTRACT},
+  status       = {complete}
+}
+""".replace("ABSTRACT", "A long abstract with a line\nbreak and tabs\t. " * 120)
+
+HOSTILE_TTL = """
+claim:roundtrip-a a pg:Finding ;
+    rdfs:label "Quote \\"x\\", back\\\\slash, emoji 😀, accents é ø, a tab\\tand a line\\nbreak" ;
+    rdfs:comment "Commentaire"@fr, "Colour"@en-GB ;
+    rdfs:seeAlso [ rdfs:label "nested" ; rdfs:seeAlso [ rdfs:label "deeper" ] ] ;
+    pg:where "Table 2" ;
+    prov:wasDerivedFrom source:roundtrip2024 .
+
+claim:roundtrip-b a pg:Argument ;
+    rdfs:label "An argument" ;
+    rdfs:seeAlso ( claim:roundtrip-a claim:roundtrip-b "third" ) ;
+    prov:wasDerivedFrom source:roundtrip2024 .
+"""
+
+
+def test_a_round_trip_keeps_odd_but_valid_data(sparql_server, tmp_path):
+    """Macros, comments, fields partnergraph does not map, LaTeX, non-BMP text, a 6 KB field, blank nodes two deep,
+    an RDF list and language tags all come back: sources.bib byte for byte, claims.ttl as the same graph."""
+    here = copy_data(tmp_path, "here")
+    with (here / "sources.bib").open("a", encoding="utf-8") as f:
+        f.write(HOSTILE_BIB)
+    with (here / "claims.ttl").open("a", encoding="utf-8") as f:
+        f.write(HOSTILE_TTL)
+    ok(cli("stats", "--data", here, "--format", "json"))  # the data is valid as it stands
+    ok(push(here, sparql_server))
+    fresh = tmp_path / "fresh"
+    ok(pull(fresh, sparql_server))
+    assert (fresh / "sources.bib").read_bytes() == (here / "sources.bib").read_bytes()
+    assert isomorphic_or_diff(here / "claims.ttl", fresh / "claims.ttl") == ""
+
+
+def test_a_change_the_store_would_make_is_refused_before_anything_is_replaced(sparql_server, tmp_path):
+    """Both servers rewrite "01"^^xsd:integer as "1": the push reads back what the server holds, sees that the
+    graph would change, and leaves the previous data in place."""
+    here = copy_data(tmp_path, "here")
+    ok(push(here, sparql_server))
+    before = sparql_server.graphs()
+    with (here / "claims.ttl").open("a", encoding="utf-8") as f:
+        f.write('\nclaim:numbered a pg:Finding ;\n    rdfs:label "Numbered" ;\n'
+                '    pg:position "01"^^<http://www.w3.org/2001/XMLSchema#integer> ;\n'
+                "    prov:wasDerivedFrom source:wildridgereview .\n")
+    refused(push(here, sparql_server), sparql_server.shown, "01")
+    assert sparql_server.graphs() == before
+    assert not server_has_claim(sparql_server, "numbered")
+
+
+def test_names_of_authors_editors_publishers_and_journals_are_on_the_server(sparql_server, tmp_path):
+    """A user of the server sees who wrote, edited and published a work and where it appeared (foaf:name)."""
+    here = copy_data(tmp_path, "here")
+    with (here / "sources.bib").open("a", encoding="utf-8") as f:
+        f.write(HOSTILE_BIB)
+    ok(push(here, sparql_server))
+    src = f"<{PGID}source/roundtrip2024>"
+    names = {}
+    for role, path in (("author", "dcterms:creator"), ("editor", "bibo:editor"), ("journal", "dcterms:isPartOf")):
+        rows = sparql_server.select(
+            "PREFIX dcterms: <http://purl.org/dc/terms/> PREFIX bibo: <http://purl.org/ontology/bibo/> "
+            "PREFIX foaf: <http://xmlns.com/foaf/0.1/> "
+            f"SELECT ?name FROM <{GRAPH}sources> WHERE {{ {src} {path} ?x . ?x foaf:name ?name }} ORDER BY ?name")
+        names[role] = [r["name"] for r in rows]
+    assert "World Health Organization" in names["author"] and any("Müller" in n for n in names["author"])
+    assert any("Smith" in n for n in names["editor"]) and any("O'Brien" in n for n in names["editor"])
+    assert names["journal"] == ["Health and Social Care in the Community (online)"]
+    rows = sparql_server.select(
+        "PREFIX dcterms: <http://purl.org/dc/terms/> PREFIX foaf: <http://xmlns.com/foaf/0.1/> "
+        f"SELECT ?name FROM <{GRAPH}sources> WHERE {{ <{PGID}source/gray1989> dcterms:publisher ?p . "
+        "?p foaf:name ?name }")
+    assert [r["name"] for r in rows] == ["Jossey-Bass"]
+
+
+# ---------------------------------------------------------------- 4. discoverable data
+def _doc_sparql_blocks() -> list[str]:
+    text = (ROOT / "docs" / "teams.md").read_text(encoding="utf-8")
+    return re.findall(r"```sparql\n(.*?)```", text, re.S)
+
+
+@pytest.mark.parametrize("kind", ["oxigraph", "virtuoso"])
+def test_a_generic_client_finds_the_data_as_the_docs_say(bundled_on, kind):
+    """docs/teams.md shows how any SPARQL client finds the data: the named graphs listed on the server, and a
+    query over their union; run as a plain client sends them (no partnergraph, no protocol extras)."""
+    server = bundled_on(kind)
+    blocks = _doc_sparql_blocks()
+    listing = [b for b in blocks if f"<{GRAPH}version>" in b]
+    union = [b for b in blocks if all(f"FROM <{g}>" in b for g in DATA_GRAPHS)]
+    assert listing and union, "docs/teams.md should show the graph listing and a query over the union"
+    for q in listing:
+        rows = server.select(q)
+        named = {v for r in rows for v in r.values()}
+        assert set(DATA_GRAPHS) <= named, rows
+    for q in union:
+        got = server.select(q)
+        want = json.loads(ok(cli("sparql", q, "--data", DATA, "--format", "json")).stdout)
+        assert got and [{k: str(v) for k, v in r.items() if v is not None} for r in want] == got
+
+
+def test_the_store_records_its_version_in_its_own_graph(sparql_server, tmp_path):
+    here = copy_data(tmp_path, "here")
+    ok(push(here, sparql_server))
+    graphs = sparql_server.graphs()
+    assert GRAPH + "version" in graphs
+    first = sparql_server.select(f"SELECT ?p ?o WHERE {{ GRAPH <{GRAPH}version> {{ ?s ?p ?o }} }}")
+    add_claim(here, "team-version-check", "Version check")
+    ok(push(here, sparql_server))
+    second = sparql_server.select(f"SELECT ?p ?o WHERE {{ GRAPH <{GRAPH}version> {{ ?s ?p ?o }} }}")
+    assert first != second
+    assert any("modified" in r["p"] or "created" in r["p"] for r in second)
+
+
+# ---------------------------------------------------------------- 2. no lost update
+def test_a_stale_push_is_refused_and_force_overwrites_knowingly(sparql_server, tmp_path):
+    origin = copy_data(tmp_path, "origin")
+    ok(push(origin, sparql_server))
+    alice, bob = tmp_path / "alice", tmp_path / "bob"
+    ok(pull(alice, sparql_server))
+    ok(pull(bob, sparql_server))
+    add_claim(bob, "team-bob", "Bob's finding")
+    ok(push(bob, sparql_server))
+    add_claim(alice, "team-alice", "Alice's finding")
+    alice_before = data_files(alice)
+    refused(push(alice, sparql_server), sparql_server.shown, "changed|since")
+    assert server_has_claim(sparql_server, "team-bob") and not server_has_claim(sparql_server, "team-alice")
+    assert data_files(alice) == alice_before
+    # pull --dry-run shows what Bob changed and writes nothing
+    dry = ok(pull(alice, sparql_server, "--dry-run"))
+    assert "Bob's finding" in dry.stdout and "Alice's finding" in dry.stdout
+    assert data_files(alice) == alice_before
+    # pull refuses to overwrite Alice's own unpushed change
+    refused(pull(alice, sparql_server), sparql_server.shown, "changed|not on the store|local")
+    assert data_files(alice) == alice_before
+    # and --force overwrites Bob's change, knowingly
+    ok(push(alice, sparql_server, "--force"))
+    assert server_has_claim(sparql_server, "team-alice") and not server_has_claim(sparql_server, "team-bob")
+
+
+def test_a_copy_that_never_pulled_does_not_overwrite_a_store(sparql_server, tmp_path):
+    ok(push(copy_data(tmp_path, "first"), sparql_server))
+    other = copy_data(tmp_path, "other")
+    add_claim(other, "team-other", "Other")
+    refused(push(other, sparql_server), sparql_server.shown)
+    assert not server_has_claim(sparql_server, "team-other")
+
+
+def test_pushing_what_the_store_holds_changes_nothing(sparql_server, tmp_path):
+    here = copy_data(tmp_path, "here")
+    ok(push(here, sparql_server))
+    version = sparql_server.select(f"SELECT ?p ?o WHERE {{ GRAPH <{GRAPH}version> {{ ?s ?p ?o }} }} ORDER BY ?p ?o")
+    ok(push(here, sparql_server))
+    ok(pull(here, sparql_server))
+    assert sparql_server.select(
+        f"SELECT ?p ?o WHERE {{ GRAPH <{GRAPH}version> {{ ?s ?p ?o }} }} ORDER BY ?p ?o") == version
+    assert data_files(here) == data_files(DATA)
+
+
+@pytest.mark.parametrize("pushers", [2, 3])
+def test_concurrent_pushes_one_wins_the_others_are_refused_nothing_is_lost(sparql_server, tmp_path, pushers):
+    origin = copy_data(tmp_path, "origin")
+    ok(push(origin, sparql_server))
+    copies = []
+    for i in range(pushers):
+        c = tmp_path / f"colleague{i}"
+        ok(pull(c, sparql_server))
+        add_claim(c, f"team-concurrent-{i}", f"Concurrent finding {i}")
+        copies.append(c)
+    before = [data_files(c) for c in copies]
+    procs = [run_cli_process("push", "--data", c, "--store", sparql_server.url, "--format", "json")
+             for c in copies]
+    outs = [p.communicate(timeout=300) for p in procs]
+    codes = [p.returncode for p in procs]
+    assert sorted(codes) == [0] + [1] * (pushers - 1), list(zip(codes, outs, strict=True))
+    for (_, err), code in zip(outs, codes, strict=True):
+        assert "Traceback" not in err
+        if code == 1:
+            assert err.startswith("Error:") and sparql_server.shown in err.splitlines()[0], err
+    winner = codes.index(0)
+    # the store holds the winner's data, whole; every loser still has its own change in its files
+    for i in range(pushers):
+        assert server_has_claim(sparql_server, f"team-concurrent-{i}") == (i == winner)
+        assert data_files(copies[i]) == before[i]
+    fresh = tmp_path / "fresh"
+    ok(pull(fresh, sparql_server))
+    assert isomorphic_or_diff(copies[winner] / "claims.ttl", fresh / "claims.ttl") == ""
+
+
+def test_a_push_that_paused_after_checking_is_refused_when_another_landed(sparql_server, tmp_path):
+    """The lost update at its narrowest: Alice checks the store's version, Bob's whole push lands, Alice goes on."""
+    origin = copy_data(tmp_path, "origin")
+    ok(push(origin, sparql_server))
+    alice, bob = tmp_path / "alice", tmp_path / "bob"
+    ok(pull(alice, sparql_server))
+    ok(pull(bob, sparql_server))
+    add_claim(alice, "team-slow-alice", "Slow Alice")
+    add_claim(bob, "team-quick-bob", "Quick Bob")
+    slow = run_cli_process("push", "--data", alice, "--store", sparql_server.url,
+                           env_extra={"PARTNERGRAPH_TEST_PAUSE_PUSH_CHECKED": "6"})
+    time.sleep(1.5)
+    quick = run_cli_process("push", "--data", bob, "--store", sparql_server.url)
+    q_out, q_err = quick.communicate(timeout=300)
+    s_out, s_err = slow.communicate(timeout=300)
+    assert sorted([quick.returncode, slow.returncode]) == [0, 1], (q_err, s_err)
+    assert server_has_claim(sparql_server, "team-quick-bob") != server_has_claim(sparql_server, "team-slow-alice")
+
+
+# ---------------------------------------------------------------- 2. all or nothing
+@pytest.fixture
+def proxied(sparql_server):
+    proxy = FaultyProxy(sparql_server.shown)
+    yield sparql_server, proxy
+    proxy.close()
+
+
+def _is_staging_claims_write(method, path, body):
+    return method in ("PUT", "POST") and "staging" in (path + body) and "claims" in (path + body)
+
+
+def _is_switch(method, path, body):
+    return method == "POST" and f"<{GRAPH}claims>" in body and "DELETE" in body.upper()
+
+
+@pytest.mark.parametrize("rule, what", [
+    pytest.param(_is_staging_claims_write, "fail", id="claims-upload-fails"),
+    pytest.param(_is_switch, "fail", id="switch-fails"),
+])
+def test_a_failed_push_leaves_the_previous_data_whole_and_says_so(proxied, tmp_path, rule, what):
+    server, proxy = proxied
+    origin = copy_data(tmp_path, "origin")
+    ok(push(origin, server))
+    before = server.graphs()
+    stats_before = ok(cli("stats", "--store", server.url, "--format", "json")).stdout
+    add_claim(origin, "team-half", "Half-done")
+    proxy.arm(lambda m, p, b: what if rule(m, p, b) else None)
+    store = proxy.url_for(server.url)
+    res = cli("push", "--data", origin, "--store", store)
+    err = refused(res, None, "not changed|unchanged|previous|nothing")
+    assert any(a == what for _, _, a in proxy.log), "the rule never fired: the test tests nothing"
+    assert "injected" in err or "503" in err
+    # the store holds the previous version, whole: every reader works, pull gives the old files
+    assert not server_has_claim(server, "team-half")
+    assert {g: n for g, n in server.graphs().items() if g in before} == before
+    assert ok(cli("stats", "--store", server.url, "--format", "json")).stdout == stats_before
+    fresh = tmp_path / "fresh"
+    ok(pull(fresh, server))
+    assert isomorphic_or_diff(DATA / "claims.ttl", fresh / "claims.ttl") == ""
+    report = json.loads(ok(cli("validate", "--data", fresh, "--no-shacl", "--format", "json")).stdout)
+    assert not [f for f in report if f["severity"] == "error"]
+    # and the same copy pushes normally once the server is reachable again (it was not marked as pushed)
+    ok(push(origin, server))
+    assert server_has_claim(server, "team-half")
+
+
+def test_a_push_whose_answer_is_lost_finds_out_by_reading_back(proxied, tmp_path):
+    """The switch reaches the server but its answer never comes back: the push reads what the server holds."""
+    server, proxy = proxied
+    origin = copy_data(tmp_path, "origin")
+    ok(push(origin, server))
+    add_claim(origin, "team-lost-answer", "Lost answer")
+    proxy.arm(lambda m, p, b: "hangup" if _is_switch(m, p, b) else None)
+    res = cli("push", "--data", origin, "--store", proxy.url_for(server.url), "--format", "json")
+    assert any(a == "hangup" for _, _, a in proxy.log), "the rule never fired: the test tests nothing"
+    ok(res)
+    assert server_has_claim(server, "team-lost-answer")
+    add_claim(origin, "team-after-lost-answer", "After")
+    ok(push(origin, server))  # the copy knows it is up to date: no --force needed
+
+
+def test_readers_never_see_a_half_switched_store(sparql_server, tmp_path):
+    """While pushes alternate between two versions, every read gives one of them whole."""
+    a = copy_data(tmp_path, "a")
+    ok(push(a, sparql_server))
+    stats_a = ok(cli("stats", "--store", sparql_server.url, "--format", "json")).stdout
+    b = tmp_path / "b"
+    ok(pull(b, sparql_server))
+    with (b / "claims.ttl").open("a", encoding="utf-8") as f:
+        for i in range(200):
+            f.write(f'\nclaim:team-bulk-{i} a pg:Finding ;\n    rdfs:label "Bulk {i}" ;\n'
+                    "    prov:wasDerivedFrom source:wildridgereview .\n")
+    stats_b = ok(cli("stats", "--data", b, "--format", "json")).stdout
+    writer = run_cli_process("push", "--data", b, "--store", sparql_server.url)
+    seen = set()
+    while writer.poll() is None:
+        r = cli("stats", "--store", sparql_server.url, "--format", "json")
+        if r.exit_code == 0:
+            seen.add(r.stdout)
+    writer.communicate(timeout=300)
+    assert writer.returncode == 0
+    seen.add(ok(cli("stats", "--store", sparql_server.url, "--format", "json")).stdout)
+    assert seen <= {stats_a, stats_b} and stats_b in seen
+
+
+def test_virtuoso_refuses_a_wrong_password_in_one_line(sparql_servers, tmp_path):
+    server = sparql_servers("virtuoso")
+    wrong = server.url.replace(server.extra["password"], "not-the-password")
+    res = cli("push", "--data", copy_data(tmp_path, "d"), "--store", wrong)
+    line = refused(res, None, "401|credentials|refused")
+    assert "not-the-password" not in res.stdout + res.stderr and "dba:" not in res.stdout + res.stderr
+    assert server.extra["password"] not in res.stdout + res.stderr
+    assert "127.0.0.1" in line
