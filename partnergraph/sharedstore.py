@@ -142,7 +142,8 @@ def header_of(text: str) -> str:
 
 
 def files_triples(files: dict[str, bytes]):
-    """The files graph: per file its name, SHA-256, size and graph; the BibTeX text in parts; Turtle headers."""
+    """The files graph: per file its name, SHA-256, size, graph and whole text (in parts); a Turtle file's
+    leading comment apart (kept when the file is written from its graph)."""
     for name, data in sorted(files.items()):
         node = FILE + name
         yield _t(node, RDF_TYPE, PG + "DataFile")
@@ -151,16 +152,24 @@ def files_triples(files: dict[str, bytes]):
         yield _t(node, PG + "byteLength", _lit(str(len(data)), XSD + "integer"))
         yield _t(node, PG + "graph", FILE_GRAPHS[name])
         text = data.decode("utf-8")
-        if name.endswith(".bib"):
-            for i in range(0, max(len(text), 1), PART_CHARS):
-                part = f"{node}/part/{i // PART_CHARS + 1}"
-                yield _t(node, PG + "textPart", part)
-                yield _t(part, PG + "index", _lit(str(i // PART_CHARS + 1), XSD + "integer"))
-                yield _t(part, PG + "text", _lit(text[i:i + PART_CHARS]))
-        else:
+        for i in range(0, max(len(text), 1), PART_CHARS):
+            part = f"{node}/part/{i // PART_CHARS + 1}"
+            yield _t(node, PG + "textPart", part)
+            yield _t(part, PG + "index", _lit(str(i // PART_CHARS + 1), XSD + "integer"))
+            yield _t(part, PG + "text", _lit(text[i:i + PART_CHARS]))
+        if name.endswith(".ttl"):
             header = header_of(text)
             if header:
                 yield _t(node, PG + "header", _lit(header))
+
+
+def graph_hash(triples) -> str:
+    """SHA-256 of a graph's triples (skolemized, as N-Triples lines, sorted): the same graph, the same hash."""
+    h = hashlib.sha256()
+    for line in sorted(str(t) for t in triples):
+        h.update(line.encode("utf-8"))
+        h.update(b"\n")
+    return h.hexdigest()
 
 
 def version_triples(snap: Snapshot, version: str, modified: str):
@@ -176,6 +185,7 @@ def version_triples(snap: Snapshot, version: str, modified: str):
         yield _t(DATASET, VOID + "subset" if g != GRAPH_FILES else PG + "filesGraph", g)
         yield _t(g, RDF_TYPE, VOID + "Dataset")
         yield _t(g, VOID + "triples", _lit(str(n), XSD + "integer"))
+        yield _t(g, PG + "graphHash", _lit(graph_hash(snap.graphs[g])))
         if g in snap.sources:
             yield _t(g, DCT + "source", _lit(Path(snap.sources[g]).name if g != GRAPH_ONTOLOGY
                                              else snap.sources[g]))
@@ -191,6 +201,7 @@ class Version:
     modified: str
     counts: dict
     data_graphs: tuple
+    hashes: dict = field(default_factory=dict)
 
 
 def read_version(ep: Endpoint) -> Version | None:
@@ -213,15 +224,19 @@ def read_version(ep: Endpoint) -> Version | None:
         v = ds.get(pred)
         return v[0].value if v else ""
 
-    counts = {}
+    counts, hashes = {}, {}
     for g, props in by.items():
-        if VOID + "triples" in props and g != DATASET:
+        if g == DATASET:
+            continue
+        if PG + "graphHash" in props:
+            hashes[g] = props[PG + "graphHash"][0].value
+        if VOID + "triples" in props:
             try:
                 counts[g] = int(props[VOID + "triples"][0].value)
             except ValueError:
                 continue
     data_graphs = tuple(sorted(o.value for o in ds.get(VOID + "subset", [])))
-    return Version(versions[0], one(PG + "contentHash"), one(DCT + "modified"), counts, data_graphs)
+    return Version(versions[0], one(PG + "contentHash"), one(DCT + "modified"), counts, data_graphs, hashes)
 
 
 @dataclass
@@ -648,25 +663,32 @@ def files_from(remote: Remote, local_headers: dict[str, str]) -> tuple[dict[str,
     """The data files as the store holds them: name → bytes, name → triples, notes."""
     notes = []
     records = _file_records(remote.graphs.get(GRAPH_FILES, []))
+    pushed = remote.version.hashes if remote.version else {}
     out: dict[str, bytes] = {}
     counts: dict[str, int] = {}
     for name in ("claims.ttl", "themes.ttl"):
         g = FILE_GRAPHS[name]
         if g not in remote.graphs:
             continue
-        triples = deskolemize(remote.graphs[g])
+        counts[name] = len(remote.graphs[g])
+        same = pushed.get(g) is not None and pushed.get(g) == graph_hash(remote.graphs[g])
+        text = _text(records.get(name)) if same else None
+        if text is not None:  # the graph is the one pushed with this text: the file as it was pushed
+            out[name] = text
+            continue
+        if pushed.get(g) is not None:
+            notes.append(f"{name}: the store's graph was changed outside partnergraph push; the file is written "
+                         f"from the graph (sorted, stable)")
         header = records.get(name, {}).get("header", local_headers.get(name, ""))
-        out[name] = (header + _turtle(triples)).encode("utf-8")
-        counts[name] = len(triples)
-    bib = records.get("sources.bib")
-    if bib and bib.get("parts"):
-        text = "".join(t for _, t in sorted(bib["parts"]))
-        data = text.encode("utf-8")
-        if hashlib.sha256(data).hexdigest() != bib.get("sha256"):
-            raise StoreError(f"<{GRAPH_FILES}>: the text of sources.bib on the store does not match its SHA-256",
-                             hint="it was changed outside partnergraph; push --force from a copy that has it")
-        out["sources.bib"] = data
+        out[name] = (header + _turtle(deskolemize(remote.graphs[g]))).encode("utf-8")
+    bib = _text(records.get("sources.bib"))
+    if bib is not None:
+        out["sources.bib"] = bib
         counts["sources.bib"] = len(remote.graphs.get(GRAPH_SOURCES, []))
+        if pushed.get(GRAPH_SOURCES) and pushed[GRAPH_SOURCES] != graph_hash(remote.graphs.get(GRAPH_SOURCES, [])):
+            notes.append("sources.bib: the store's sources graph was changed outside partnergraph push; the file "
+                         "is the BibTeX text pushed with this version (changes to the bibliography are made in "
+                         "sources.bib and pushed)")
     elif GRAPH_SOURCES in remote.graphs:
         from .remote import bibtex_from_ntriples
 
@@ -675,6 +697,17 @@ def files_from(remote: Remote, local_headers: dict[str, str]) -> tuple[dict[str,
         notes.append("sources.bib was rebuilt from the store's RDF (the store holds no BibTeX text): field order, "
                      "comments and unmapped fields are not kept")
     return out, counts, notes
+
+
+def _text(record: dict | None) -> bytes | None:
+    """A file's bytes from its parts on the store (``None`` when it has none); checked against its SHA-256."""
+    if not record or not record.get("parts"):
+        return None
+    data = "".join(t for _, t in sorted(record["parts"])).encode("utf-8")
+    if hashlib.sha256(data).hexdigest() != record.get("sha256"):
+        raise StoreError(f"<{GRAPH_FILES}>: the text of {record['name']} on the store does not match its SHA-256",
+                         hint="it was changed outside partnergraph; push --force from a copy that has the file")
+    return data
 
 
 def _file_records(triples) -> dict:
@@ -686,7 +719,8 @@ def _file_records(triples) -> dict:
         names = props.get(PG + "fileName")
         if not names:
             continue
-        rec = {"sha256": props.get(PG + "sha256", [None])[0].value if props.get(PG + "sha256") else None}
+        rec = {"name": names[0].value,
+               "sha256": props[PG + "sha256"][0].value if props.get(PG + "sha256") else None}
         if PG + "header" in props:
             rec["header"] = props[PG + "header"][0].value
         parts = []
