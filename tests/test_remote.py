@@ -5,17 +5,16 @@ from __future__ import annotations
 
 import http.server
 import inspect
+import json
 import shutil
 import socket
-import subprocess
 import threading
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from conftest import DATA, snapshot
+from servers import ServerUnavailable, free_port, start_oxigraph
 
 pytestmark = pytest.mark.server
 
@@ -27,42 +26,34 @@ SELECT ?claim ?label ?source WHERE {
 
 
 def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return free_port()
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """A fresh Oxigraph server (the ``oxigraph`` package) on a free loopback port; yields its URL."""
-    exe = shutil.which("oxigraph")
-    if exe is None:
-        pytest.skip("the Oxigraph server is not installed (pip install oxigraph)")
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    proc = subprocess.Popen([exe, "serve", "--location", str(tmp_path_factory.mktemp("oxigraph")),
-                             "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            urllib.request.urlopen(url + "/query?query=ASK%7B%7D", timeout=1).read()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError(f"oxigraph did not start: {proc.stderr.read().decode(errors='replace')}")
-            time.sleep(0.1)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    """A fresh Oxigraph server (the ``oxigraph`` package) on a free loopback port, for this module alone."""
+    try:
+        srv = start_oxigraph(tmp_path_factory.mktemp("oxigraph"))
+    except ServerUnavailable as exc:
+        pytest.skip(str(exc))
+    yield srv.url
+    srv.stop()
 
 
 @pytest.fixture(scope="module")
-def pushed(server):
+def bundled_copy(tmp_path_factory):
+    """A copy of the bundled data: a push records what it pushed in the folder, never in data/ itself."""
+    dest = tmp_path_factory.mktemp("bundled") / "data"
+    shutil.copytree(DATA, dest)
+    return dest
+
+
+@pytest.fixture(scope="module")
+def pushed(server, bundled_copy):
     """The server holding the bundled corpus."""
     from partnergraph.graph.loader import push
 
-    push(DATA, server)
+    push(bundled_copy, server)
     return server
 
 
@@ -81,15 +72,15 @@ def local():
 
 
 # ---------------------------------------------------------------- same answers as the embedded store
-def test_push_writes_one_named_graph_per_file(server, local):
+def test_push_writes_one_named_graph_per_file(server, local, bundled_copy):
     from partnergraph.graph.loader import push
-    from partnergraph.store.embedded import GRAPH_CLAIMS, GRAPH_ONTOLOGY, GRAPH_SOURCES, GRAPH_THEMES
+    from partnergraph.store.embedded import GRAPH_CLAIMS, GRAPH_ONTOLOGY, GRAPH_SOURCES
 
-    rows = push(DATA, server)
+    rows = push(bundled_copy, server).rows
     expected = {g: len(list(local.rdf.quads_for_pattern(None, None, None, _named(g))))
-                for g in (GRAPH_SOURCES, GRAPH_CLAIMS, GRAPH_ONTOLOGY, GRAPH_THEMES)}
+                for g in (GRAPH_SOURCES, GRAPH_CLAIMS, GRAPH_ONTOLOGY)}
     assert {r.graph: r.triples for r in rows} == expected
-    assert [Path(r.file).name for r in rows] == ["sources.bib", "claims.ttl", "ontology.ttl", "themes.ttl"]
+    assert [Path(r.file).name for r in rows] == ["sources.bib", "claims.ttl", "ontology.ttl"]
 
 
 def _named(iri):
@@ -98,11 +89,11 @@ def _named(iri):
     return ox.NamedNode(iri)
 
 
-def test_push_twice_replaces_rather_than_adds(pushed, local):
+def test_push_twice_replaces_rather_than_adds(pushed, local, bundled_copy):
     from partnergraph.graph.loader import push
     from partnergraph.store.remote import remote_query
 
-    push(DATA, pushed)
+    push(bundled_copy, pushed)
     n = remote_query(pushed, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")[0]["n"]
     assert int(n) == len(local.rdf)
 
@@ -167,39 +158,41 @@ def test_cli_reads_from_the_store(pushed, monkeypatch):
     assert env.output == env_home.output
 
 
-def test_cli_push_and_pull(pushed, data_copy):
+def test_cli_push_and_pull(pushed, bundled_copy):
     from partnergraph.cli import main
 
     runner = CliRunner()
-    before = snapshot(data_copy)
-    res = runner.invoke(main, ["push", "--data", str(data_copy), "--store", pushed, "--format", "json"])
+    before = snapshot(bundled_copy)
+    res = runner.invoke(main, ["push", "--data", str(bundled_copy), "--store", pushed, "--format", "json"])
     assert res.exit_code == 0, res.output
-    res = runner.invoke(main, ["pull", "--data", str(data_copy), "--store", pushed, "--format", "json"])
+    res = runner.invoke(main, ["pull", "--data", str(bundled_copy), "--store", pushed, "--format", "json"])
     assert res.exit_code == 0, res.output
-    assert '"unchanged"' in res.output and '"kept"' in res.output
-    assert snapshot(data_copy) == before
+    assert [r["action"] for r in json.loads(res.stdout)] == ["unchanged", "unchanged"]
+    assert snapshot(bundled_copy) == before
 
 
-def test_pull_is_sorted_and_stable(pushed, data_copy):
-    """Pulling what was pushed gives back claims.ttl byte for byte (it is written sorted and stable)."""
-    from partnergraph.store.remote import pull
+def test_pull_keeps_a_local_change_unless_forced(pushed, bundled_copy):
+    """A file changed here since the last push is not overwritten; --force takes the store's, byte for byte."""
+    from partnergraph.core.errors import StoreError
+    from partnergraph.store.pull import pull
 
-    (data_copy / "claims.ttl").write_text("# my header\n\n", encoding="utf-8")
-    rows = pull(pushed, data_copy)
-    assert [r.action for r in rows] == ["written", "unchanged", "kept"]  # themes.ttl too comes back byte for byte
-    body = (DATA / "claims.ttl").read_text(encoding="utf-8")
-    body = body[body.index("@prefix"):]
-    assert (data_copy / "claims.ttl").read_text(encoding="utf-8") == "# my header\n\n" + body
-    assert (data_copy / "sources.bib").read_bytes() == (DATA / "sources.bib").read_bytes()
+    claims = bundled_copy / "claims.ttl"
+    original = claims.read_bytes()
+    claims.write_text("# my header\n\n" + original.decode("utf-8"), encoding="utf-8")
+    with pytest.raises(StoreError, match="changed here since the last pull or push"):
+        pull(pushed, bundled_copy)
+    assert claims.read_bytes() != original
+    plan = pull(pushed, bundled_copy, force=True)
+    assert [r.action for r in plan.rows] == ["written", "unchanged"]
+    assert claims.read_bytes() == original == (DATA / "claims.ttl").read_bytes()
 
 
 def test_pull_into_an_empty_folder_gives_the_same_graph(pushed, tmp_path, local):
     import partnergraph as pg
-    from partnergraph.store.remote import pull
+    from partnergraph.store.pull import pull
 
-    rows = pull(pushed, tmp_path / "fresh")
-    assert [Path(r.file).name for r in rows] == ["claims.ttl", "themes.ttl", "sources.bib"]
-    assert [r.action for r in rows] == ["written", "written", "written"]
+    rows = pull(pushed, tmp_path / "fresh").rows
+    assert [r.action for r in rows] == ["written", "written"]
     fresh = pg.load(tmp_path / "fresh", cache=False)
     assert fresh.stats() == local.stats()
     assert sorted(fresh.nx.edges(keys=True)) == sorted(local.nx.edges(keys=True))
@@ -268,12 +261,13 @@ def closed():
 def _calls(url, folder):
     from partnergraph.graph import loader
     from partnergraph.store import remote
+    from partnergraph.store.pull import pull
 
     return {
         "load": lambda: loader.load_remote(url, timeout=0.5),
         "query": lambda: remote.remote_query(url, "ASK {}", timeout=0.5),
         "push": lambda: loader.push(folder, url, timeout=0.5),
-        "pull": lambda: remote.pull(url, folder, timeout=0.5),
+        "pull": lambda: pull(url, folder, timeout=0.5),
     }
 
 
@@ -281,7 +275,7 @@ def _calls(url, folder):
 @pytest.mark.parametrize("kind, words", [
     pytest.param("closed", "cannot reach", id="server-down"),
     pytest.param("failing", "500", id="error-response"),
-    pytest.param("silent", "no answer within 0.5 s", id="timeout"),
+    pytest.param("silent", "no complete answer within 0.5 s", id="timeout"),
 ])
 def test_store_failures_name_the_url_and_change_nothing(request, data_copy, kind, words, call):
     from partnergraph.core.errors import StoreError
@@ -330,7 +324,7 @@ def test_credentials_never_appear_in_errors(closed):
     pytest.param("http://h:3030/ds", "http://h:3030/ds", "http://h:3030/ds", id="dataset-url"),
 ])
 def test_endpoints_from_one_url(url, query, graph_store):
-    from partnergraph.store.remote import endpoints
+    from partnergraph.store.endpoint import endpoints
 
     ep = endpoints(url)
     assert (ep.query, ep.graph_store) == (query, graph_store)
@@ -342,7 +336,7 @@ def test_endpoints_from_one_url(url, query, graph_store):
 ])
 def test_bad_store_urls(url):
     from partnergraph.core.errors import StoreError
-    from partnergraph.store.remote import endpoints
+    from partnergraph.store.endpoint import endpoints
 
     with pytest.raises(StoreError, match="not an http"):
         endpoints(url)

@@ -185,8 +185,11 @@ def test_same_answers_as_the_files(bundled_on, kind, name):
     server = bundled_on(kind)
     code, want = files_answer(name)
     got = cli(*SAME_ANSWERS[name], "--store", server.url, "--format", "json")
-    assert (got.exit_code, got.stdout) == (code, want), got.stderr
-    assert want.strip() not in ("", "[]"), "the command should find something in the bundled data"
+    out = got.stdout
+    if name == "sparql-construct":  # N-Triples: the order of the lines means nothing
+        out, want = sorted(out.splitlines()), sorted(want.splitlines())
+    assert (got.exit_code, out) == (code, want), got.stderr
+    assert want not in ("", "[]\n", []), "the command should find something in the bundled data"
 
 
 @pytest.mark.parametrize("kind", ["oxigraph", "virtuoso"])

@@ -1,6 +1,8 @@
 """Team commands: ``push`` a data directory to a shared SPARQL store, ``pull`` it back into files.
 
 Every other command reads from the store too when given ``--store URL`` (or ``PARTNERGRAPH_STORE``).
+
+May import: ``partnergraph.api`` and everything below it.
 """
 
 from __future__ import annotations
@@ -8,8 +10,10 @@ from __future__ import annotations
 import click
 
 from ..graph.loader import push as run_push
-from ..store.remote import pull as run_pull
+from ..store.pull import pull as run_pull
 from .common import data_options, emit, main, output_options, themes_option
+
+__all__ = ["pull", "push"]
 
 
 def _need_store(store: str | None) -> str:
@@ -21,35 +25,51 @@ def _need_store(store: str | None) -> str:
 @main.command()
 @data_options
 @output_options
+@click.option("--force", is_flag=True,
+              help="Overwrite the store even though it changed since this copy last pulled or pushed.")
 @click.option("--graph-store", "graph_store", envvar="PARTNERGRAPH_GRAPH_STORE", default=None, metavar="URL",
               help="The Graph Store Protocol URL, when it cannot be worked out from --store (see docs/teams.md).")
-def push(data, store, fmt, graph_store):
-    """Upload the data directory to the shared store at --store URL.
+def push(data, store, fmt, force, graph_store):
+    """Upload the data directory to the shared store at --store URL, in one step.
 
-    sources.bib (as RDF), claims.ttl, the ontology and the theme framework (themes.ttl or --themes FILE) each
-    replace their own named graph on the server, one Graph Store Protocol PUT per graph. The data is checked first: nothing is sent if it has errors.
+    The data is checked first (nothing is sent if it has errors). The push is refused when the store changed
+    since this copy last pulled or pushed (--force overwrites it knowingly) or while another push runs. What
+    changed is staged, read back, then switched in one SPARQL Update; the store's version and counts are read
+    back. A push that fails leaves the store's previous data whole.
 
     \b
     Example:
       partnergraph push --data data --store http://127.0.0.1:7878
     """
-    rows = run_push(data, _need_store(store), graph_store=graph_store, themes=themes_option())
-    emit(rows, fmt)
+    result = run_push(data, _need_store(store), force=force, graph_store=graph_store, themes=themes_option())
+    emit(result.rows, fmt)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
+    if result.previous != result.version:
+        was = f" (was {result.previous})" if result.previous else ""
+        click.echo(f"store version {result.version}{was}", err=True)
 
 
 @main.command()
 @data_options
 @output_options
-def pull(data, store, fmt):
-    """Write the shared store's claims back to DIR/claims.ttl and its theme framework to DIR/themes.ttl (sorted,
-    stable Turtle).
+@click.option("--dry-run", is_flag=True, help="Show the diff; write nothing.")
+@click.option("--force", is_flag=True, help="Overwrite files changed here since the last pull or push.")
+def pull(data, store, fmt, dry_run, force):
+    """Write the shared store's data files into DIR: sources.bib and claims.ttl as they were pushed.
 
-    sources.bib stays the source of truth for the bibliography: it is kept as it is, and written from the
-    store only when the folder has none. Nothing is written unless the whole answer arrived.
+    Nothing is written unless the whole store arrived, and both files are replaced in one step. A file changed
+    here since this copy last pulled or pushed is not overwritten (--force does); --dry-run prints the diff.
 
     \b
     Example:
-      partnergraph pull --store http://127.0.0.1:7878 --data data
+      partnergraph pull --store http://127.0.0.1:7878 --data data --dry-run
     """
-    rows = run_pull(_need_store(store), data)
-    emit(rows, fmt)
+    plan = run_pull(_need_store(store), data, dry_run=dry_run, force=force)
+    for note in plan.notes:
+        click.echo(f"note: {note}", err=True)
+    if dry_run:
+        click.echo(plan.diff if plan.diff else "(no change)", nl=not plan.diff)
+        click.echo("dry run: nothing written", err=True)
+        return
+    emit(plan.rows, fmt)

@@ -9,24 +9,15 @@ from __future__ import annotations
 
 import pickle
 import re
-import urllib.parse
 from pathlib import Path
 
 from ..core.errors import LocatedError, PartnergraphError, StoreError
 from ..files.atomic import cache_dir, write_atomic_bytes
 from ..files.datadir import DataDir
 from ..files.turtle import find_problem_line, find_subject_line
-from ..store.embedded import (
-    GRAPH_CLAIMS,
-    GRAPH_ONTOLOGY,
-    GRAPH_SOURCES,
-    GRAPH_THEMES,
-    dump_nquads,
-    gc_paused,
-    load_nquads,
-    load_store,
-)
-from ..store.remote import GraphPush, _request, endpoints, fetch_graph
+from ..store import sync
+from ..store.embedded import dump_nquads, gc_paused, load_nquads, load_store
+from ..store.remote import load_graph_store
 from .base import LoadedGraph
 from .build import build_graph, node_iri
 
@@ -100,50 +91,29 @@ def load_remote(url: str, *, timeout: float | None = None, cls: type[LoadedGraph
     """Load the graph held at the endpoint ``url`` into a ``cls`` (:func:`partnergraph.load` asks for an
     :class:`~partnergraph.api.EvidenceGraph`).
 
-    The triples are fetched with one CONSTRUCT into a local pyoxigraph store (its ``.rdf``), and projected with
+    The data graphs are read whole and consistently (:func:`partnergraph.store.remote.fetch`) into a local
+    pyoxigraph store (its ``.rdf``), each in its named graph, and projected with
     :func:`partnergraph.graph.build.build_graph`; ``.endpoint`` is ``url`` so SPARQL runs on the server.
     """
-    import pyoxigraph as ox
-
-    body = fetch_graph(url, timeout=timeout)
-    st = ox.Store()
-    try:
-        st.bulk_load(body, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
-    except SyntaxError as exc:
-        raise StoreError(f"{url}: the answer is not N-Triples ({exc})") from None
+    st = load_graph_store(url, timeout=timeout)
     if len(st) == 0:
         raise StoreError(f"{url}: the store is empty",
                          hint="upload the data first: partnergraph push --data DIR --store URL")
     return cls(build_graph(st), None, st, endpoint=url)
 
 
-def push(data: str | Path | None, url: str, *, graph_store: str | None = None,
-         timeout: float | None = None, themes: str | Path | None = None) -> list[GraphPush]:
-    """Upload a data directory: ``sources`` (the BibTeX as RDF), ``claims``, ``ontology`` and the theme framework
-    (``themes``, when there is one), each to its own named graph, each replaced in one Graph Store ``PUT``
-    (atomic per graph on the server).
-
-    The data is parsed and checked first (the same checks as loading it); nothing is sent if it has errors.
-    """
-    import pyoxigraph as ox
-
-    d = DataDir.open(data, themes=themes)
-    st, _ = load_store(d)
+def _check(st, d: DataDir) -> None:
+    """What every load refuses (dangling keys, uncategorised benefits), located in claims.ttl (or, for a theme
+    assignment, in the themes file)."""
     try:
-        build_graph(st)  # refuses dangling keys and uncategorised benefits, like every load
+        build_graph(st)
     except LocatedError as exc:
         raise locate_in_claims(exc, d) from None
-    ep = endpoints(url, graph_store)
-    plan = []
-    for graph, path in ((GRAPH_SOURCES, d.sources_path), (GRAPH_CLAIMS, d.claims_path),
-                        (GRAPH_ONTOLOGY, "partnergraph/ontology.ttl"),
-                        *(((GRAPH_THEMES, d.themes_path),) if d.themes_path is not None else ())):
-        body = st.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
-        plan.append((str(path), graph, body, body.count(b"\n")))
-    done = []
-    for path, graph, body, n in plan:
-        target = ep.graph_store + ("&" if "?" in ep.graph_store else "?") + urllib.parse.urlencode({"graph": graph})
-        _request(target, method="PUT", data=body, timeout=timeout,
-                 headers={"Content-Type": "application/n-triples"})
-        done.append(GraphPush(path, graph, n))
-    return done
+
+
+def push(data: str | Path | None, url: str, *, force: bool = False, graph_store: str | None = None,
+         timeout: float | None = None, themes: str | Path | None = None) -> sync.PushResult:
+    """Upload a data directory (and its theme framework: ``themes``, else the directory's ``themes.ttl``) to the
+    shared store in one step, checked first the way every load checks it (nothing is sent if it has errors),
+    never over a colleague's push (see :mod:`partnergraph.store.sync`)."""
+    return sync.push(data, url, force=force, graph_store=graph_store, timeout=timeout, check=_check, themes=themes)

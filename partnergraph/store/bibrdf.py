@@ -137,11 +137,13 @@ def source_triples(sources: list[Source]):
             yield iri, DCTERMS + "isPartOf", j
             yield j, RDF + "type", BIBO + "Journal"
             yield j, DCTERMS + "title", Lit(container)
+            yield j, FOAF + "name", Lit(container)  # named like authors and publishers, for a store's users
         if f.get("booktitle"):
             book = iri + "/book"
             yield iri, DCTERMS + "isPartOf", book
             yield book, RDF + "type", BIBO + ("Proceedings" if s.entry_type == "inproceedings" else "Book")
             yield book, DCTERMS + "title", Lit(f["booktitle"])
+            yield book, FOAF + "name", Lit(f["booktitle"])
         for name, pred in (("volume", "volume"), ("number", "issue"), ("issue", "issue"), ("edition", "edition"),
                            ("isbn", "isbn"), ("issn", "issn"), ("chapter", "chapter")):
             if f.get(name):

@@ -30,7 +30,10 @@ import urllib.parse
 from base64 import b64encode
 from dataclasses import dataclass
 
-from .errors import PartnergraphError, QueryError, StoreError
+from ..core.errors import PartnergraphError, QueryError, StoreError
+
+__all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_TIMEOUT", "Answer", "Limits", "http_error", "human_bytes", "send",
+           "split_credentials"]
 
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_BYTES = 250_000_000

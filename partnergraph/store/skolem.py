@@ -16,6 +16,8 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 
+__all__ = ["GENID", "ROUNDS", "deskolemize", "deskolemize_term", "skolemize"]
+
 GENID = "https://w3id.org/partnergraph/.well-known/genid/"
 ROUNDS = 4
 

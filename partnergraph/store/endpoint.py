@@ -26,8 +26,10 @@ import re
 import urllib.parse
 from dataclasses import dataclass, field
 
-from .errors import QueryError, StoreError
+from ..core.errors import StoreError
 from .transport import Answer, Limits, send, split_credentials
+
+__all__ = ["METHODS", "Endpoint", "Endpoints", "Rows", "endpoints", "iri_ref", "store_credentials", "store_method"]
 
 METHODS = ("form", "get", "direct")
 _JSON = ("application/sparql-results+json", "application/json")
@@ -187,7 +189,8 @@ class Endpoint:
             raise StoreError(f"{self.ep.query}: answered {ctype}, not {what}",
                              hint="the endpoint must answer with " + " or ".join(wanted[:2]))
 
-    def _json(self, answer: Answer) -> dict:
+    def results(self, answer: Answer) -> dict:
+        """The SPARQL JSON results document of ``answer``, checked (see the module docstring)."""
         self._believe(answer, _JSON, "SPARQL results")
         if answer.headers.get("X-SPARQL-MaxRows"):
             cap = answer.headers.get("X-SPARQL-MaxRows")
@@ -205,7 +208,10 @@ class Endpoint:
 
     def select(self, text: str, **dataset) -> Rows:
         """SELECT: the variables and rows of pyoxigraph terms (unbound variables absent from a row)."""
-        doc = self._json(self.query(text, "application/sparql-results+json", **dataset))
+        return self.rows(self.results(self.query(text, "application/sparql-results+json", **dataset)))
+
+    def rows(self, doc: dict) -> Rows:
+        """The variables and rows of a SELECT results document."""
         if "boolean" in doc:
             raise StoreError(f"{self.ep.query}: answered a SELECT query with a boolean")
         names = list(doc.get("head", {}).get("vars", []))
@@ -216,16 +222,19 @@ class Endpoint:
         return Rows(names, rows)
 
     def ask(self, text: str, **dataset) -> bool:
-        doc = self._json(self.query(text, "application/sparql-results+json", **dataset))
+        doc = self.results(self.query(text, "application/sparql-results+json", **dataset))
         if not isinstance(doc.get("boolean"), bool):
             raise StoreError(f"{self.ep.query}: answered an ASK query without a boolean")
         return doc["boolean"]
 
     def construct(self, text: str, **dataset) -> list:
         """CONSTRUCT/DESCRIBE: the triples (``pyoxigraph.Triple``), parsed from N-Triples."""
+        return self.triples(self.query(text, "application/n-triples, text/plain;q=0.5", **dataset))
+
+    def triples(self, answer: Answer) -> list:
+        """The triples of a CONSTRUCT answer, parsed from N-Triples (checked: see the module docstring)."""
         import pyoxigraph as ox
 
-        answer = self.query(text, "application/n-triples, text/plain;q=0.5", **dataset)
         if not answer.body.strip() and answer.content_type in _NT:
             return []
         self._believe(answer, _NT, "N-Triples")
@@ -321,4 +330,3 @@ def _short(exc: BaseException) -> str:
     return " ".join(str(exc).split())[:200] or type(exc).__name__
 
 
-__all__ = ["Endpoint", "Endpoints", "Rows", "endpoints", "iri_ref", "store_credentials", "store_method", "QueryError"]
