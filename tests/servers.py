@@ -116,6 +116,16 @@ class Server:
                 self.proc.wait(timeout=10)
 
 
+def _die_with_parent() -> None:
+    """In the child, before exec: get SIGTERM when the test process dies, however it dies (Linux)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def _wait_until_up(proc: subprocess.Popen, probe: str, timeout: float, log: Path, kind: str) -> float:
     t0 = time.monotonic()
     while True:
@@ -153,7 +163,8 @@ def start_oxigraph(folder: Path, *, timeout: float | None = None) -> Server:
     log = folder / "oxigraph.log"
     with log.open("wb") as out:
         proc = subprocess.Popen([exe, "serve", "--location", str(folder / "db"), "--bind", f"127.0.0.1:{port}"],
-                                stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+                                stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                preexec_fn=_die_with_parent)
     took = _wait_until_up(proc, base + "/query?query=ASK%7B%7D", timeout or START_TIMEOUT["oxigraph"], log,
                           "oxigraph")
     return Server("oxigraph", base, base, base + "/query", base + "/update", None, proc, folder, log, took)
@@ -250,7 +261,7 @@ def start_virtuoso(folder: Path, *, timeout: float | None = None, password: str 
     log = folder / "virtuoso.log"
     with (folder / "stdout.log").open("wb") as out:
         proc = subprocess.Popen([exe, "+foreground", "+configfile", str(ini)], cwd=folder, stdout=out,
-                                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+                                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent)
     base = f"http://127.0.0.1:{http_port}"
     took = _wait_until_up(proc, base + "/sparql?query=ASK%7B%7D", timeout or START_TIMEOUT["virtuoso"], log,
                           "virtuoso")

@@ -133,12 +133,13 @@ class Endpoint:
         self.kind = self.ep.kind
         self.limits = limits or Limits.from_env(timeout)
         self.method = store_method(method)
+        self.auth_state: dict = {}  # the server's last authentication challenge, answered at once next time
         if graph_store and split_credentials(graph_store)[1] and self.credentials is None:
             self.credentials = split_credentials(graph_store)[1]
 
     # ------------------------------------------------------------ raw requests
     def _send(self, url: str, **kw) -> Answer:
-        return send(url, limits=self.limits, credentials=self.credentials, **kw)
+        return send(url, limits=self.limits, credentials=self.credentials, auth_state=self.auth_state, **kw)
 
     def query(self, text: str, accept: str, *, default_graphs=(), named_graphs=()) -> Answer:
         """Send a query (with a dataset: ``default-graph-uri`` and ``named-graph-uri``) the configured way."""

@@ -156,7 +156,7 @@ def pull(url: str, data=None, *, dry_run: bool = False, force: bool = False,
     local = {n: (folder / n).read_bytes() for n in FILE_GRAPHS if (folder / n).is_file()}
     headers = {n: split_header(b.decode("utf-8", "replace"))[0] for n, b in local.items() if n.endswith(".ttl")}
     files, counts, notes = files_from(remote, headers)
-    state = read_state(folder, ep) if folder.is_dir() else None
+    state = read_state(folder, remote.version) if folder.is_dir() else None
     changed = {n: b for n, b in files.items() if local.get(n) != b}
     if changed and not force and not dry_run:
         _refuse_overwrite(ep, folder, local, changed, state)
@@ -169,8 +169,8 @@ def pull(url: str, data=None, *, dry_run: bool = False, force: bool = False,
         folder.mkdir(parents=True, exist_ok=True)
         with locked(folder, 30.0):
             commit(folder, changed)
-            if version is not None:
-                write_state(folder, ep, version, files)
+            if remote.version is not None:
+                write_state(folder, ep, remote.version, files)
     return PullPlan(rows, diff, version, notes)
 
 

@@ -51,6 +51,7 @@ __all__ = [
     "files_triples",
     "graph_hash",
     "load_graph_store",
+    "query_form",
     "read_version",
     "remote_query",
     "version_triples",
@@ -115,11 +116,12 @@ def files_triples(files: dict[str, bytes], headers: dict[str, str]):
 
 
 def version_triples(graphs: dict[str, set], sources: dict[str, str], version: str, content_hash: str,
-                    modified: str):
-    """The version graph: the dataset (VoID), its version, content hash and time, each graph with its count,
-    hash and the file it comes from."""
+                    modified: str, store_id: str):
+    """The version graph: the dataset (VoID), the store's id (made by its first push, kept by every other), its
+    version, content hash and time, each graph with its count, hash and the file it comes from."""
     yield _t(DATASET, RDF_TYPE, VOID + "Dataset")
     yield _t(DATASET, DCT + "title", _lit("partnergraph evidence graph"))
+    yield _t(DATASET, PG + "storeId", _lit(store_id))
     yield _t(DATASET, PG + "version", _lit(version))
     yield _t(DATASET, PG + "contentHash", _lit(content_hash))
     yield _t(DATASET, DCT + "modified", _lit(modified, XSD + "dateTime"))
@@ -144,6 +146,7 @@ class Version:
     counts: dict
     data_graphs: tuple
     hashes: dict = field(default_factory=dict)
+    store_id: str = ""
 
 
 def read_version(ep: Endpoint) -> Version | None:
@@ -177,7 +180,8 @@ def read_version(ep: Endpoint) -> Version | None:
             except ValueError:
                 continue
     data_graphs = tuple(sorted(o.value for o in ds.get(VOID + "subset", [])))
-    return Version(versions[0], one(PG + "contentHash"), one(DCT + "modified"), counts, data_graphs, hashes)
+    return Version(versions[0], one(PG + "contentHash"), one(DCT + "modified"), counts, data_graphs, hashes,
+                   one(PG + "storeId"))
 
 
 @dataclass
@@ -240,6 +244,27 @@ def _value(term) -> str:
     return text
 
 
+_PROLOGUE = re.compile(r"""\s+|\#[^\n]*|(?i:PREFIX)\s*[^\s:]*:\s*<[^>]*>|(?i:BASE)\s*<[^>]*>""")
+
+
+def query_form(query: str) -> str:
+    """SELECT, CONSTRUCT, ASK or DESCRIBE: the first keyword after the prologue (comments, PREFIX, BASE).
+
+    >>> query_form("# list them\\nPREFIX ex: <http://x/#a> CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    'CONSTRUCT'
+    >>> query_form("ask {}")
+    'ASK'
+    """
+    pos = 0
+    while True:
+        m = _PROLOGUE.match(query, pos)
+        if not m or m.end() == pos:
+            break
+        pos = m.end()
+    word = re.match(r"[A-Za-z]+", query[pos:])
+    return word.group(0).upper() if word else ""
+
+
 def remote_query(url: str, query: str, *, timeout: float | None = None):
     """Run SPARQL on the server at ``url`` with the project prefixes declared, over partnergraph's data graphs.
 
@@ -252,9 +277,11 @@ def remote_query(url: str, query: str, *, timeout: float | None = None):
     version = read_version(ep)
     graphs = list(version.data_graphs) if version else list(LEGACY_GRAPHS)
     text = prefix_block() + query
+    form = query_form(query)
+    accept = ("application/n-triples" if form in ("CONSTRUCT", "DESCRIBE")
+              else "application/sparql-results+json")  # Virtuoso answers a CONSTRUCT in JSON if asked JSON first
     try:
-        answer = ep.query(text, "application/sparql-results+json, application/n-triples;q=0.9",
-                          default_graphs=graphs, named_graphs=graphs)
+        answer = ep.query(text, accept, default_graphs=graphs, named_graphs=graphs)
     except QueryError as exc:  # the server counts lines from the prefixes partnergraph declared
         shift = prefix_block().count("\n")
         msg = re.sub(r"\b(line |at )(\d+)([:, ])", lambda m: f"{m.group(1)}{max(1, int(m.group(2)) - shift)}"

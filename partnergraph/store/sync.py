@@ -125,17 +125,21 @@ def snapshot(data, check: Callable | None = None, themes=None) -> Snapshot:
 
 
 # ---------------------------------------------------------------- this copy's last pull or push
-def read_state(folder: Path, ep: Endpoint) -> dict | None:
-    """What ``folder`` last pulled from or pushed to the store at ``ep``: ``{"version", "files": {name: sha}}``."""
+def read_state(folder: Path, version: Version | None) -> dict | None:
+    """What ``folder`` last pulled from or pushed to the store whose record is ``version`` (keyed by the store's
+    id, so the same store reached by another URL is the same store): ``{"version", "files": {name: sha}}``."""
+    if version is None or not version.store_id:
+        return None
     try:
         doc = json.loads((folder / STATE_FILE).read_text(encoding="utf-8"))
-        entry = doc.get("stores", {}).get(ep.url)
+        entry = doc.get("stores", {}).get(version.store_id)
         return entry if isinstance(entry, dict) and isinstance(entry.get("version"), str) else None
     except (OSError, ValueError, AttributeError):
         return None
 
 
-def write_state(folder: Path, ep: Endpoint, version: str, files: dict[str, bytes]) -> None:
+def write_state(folder: Path, ep: Endpoint, version: Version, files: dict[str, bytes]) -> None:
+    """Record that ``folder`` now holds ``files`` as the store's ``version`` (atomically)."""
     path = folder / STATE_FILE
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
@@ -143,8 +147,9 @@ def write_state(folder: Path, ep: Endpoint, version: str, files: dict[str, bytes
             doc = {}
     except (OSError, ValueError):
         doc = {}
-    doc.setdefault("stores", {})[ep.url] = {
-        "version": version, "files": {n: hashlib.sha256(b).hexdigest() for n, b in sorted(files.items())}}
+    doc.setdefault("stores", {})[version.store_id] = {
+        "url": ep.url, "version": version.version,
+        "files": {n: hashlib.sha256(b).hexdigest() for n, b in sorted(files.items())}}
     doc["about"] = "partnergraph: the version of each shared store this folder last pulled or pushed"
     write_atomic_bytes(path, (json.dumps(doc, indent=1, sort_keys=True) + "\n").encode("utf-8"))
 
@@ -284,13 +289,14 @@ def push(data, url: str, *, force: bool = False, graph_store: str | None = None,
     """
     ep = Endpoint(url, graph_store, timeout=timeout)
     snap = snapshot(data, check, themes)
-    state = read_state(snap.folder, ep)
     before = read_version(ep)
+    state = read_state(snap.folder, before)
     _refuse_if_stale(ep, before, state, force, snap)
     _pause("PUSH_CHECKED")
     lock = Lock(ep, lease=3 * ep.limits.timeout)
     lock.acquire(wait=ep.limits.timeout)
     staged: list[str] = []
+    switching = False
     try:
         now = read_version(ep)
         if now != before:
@@ -301,15 +307,15 @@ def push(data, url: str, *, force: bool = False, graph_store: str | None = None,
         server = {g: set(t) for g, t in held.graphs.items()}
         if before is not None and all(server.get(g, set()) == t for g, t in snap.graphs.items()) and not (
                 set(server) - set(snap.graphs)):
-            write_state(snap.folder, ep, before.version, snap.files)
+            write_state(snap.folder, ep, before, snap.files)
             return PushResult(_rows(snap, {}, {}), before.version, before.version,
                               ["the store already holds this data; nothing was sent"])
         lock.refresh()
         modified = _now()
         version = f"{modified.replace('-', '').replace(':', '')}-{snap.content_hash[:12]}"
-        data_graphs = {g: t for g, t in snap.graphs.items()}
-        snap.graphs[GRAPH_VERSION] = set(version_triples(data_graphs, snap.sources, version, snap.content_hash,
-                                                         modified))
+        store_id = before.store_id if before is not None and before.store_id else secrets.token_hex(8)
+        snap.graphs[GRAPH_VERSION] = set(version_triples(dict(snap.graphs), snap.sources, version,
+                                                         snap.content_hash, modified, store_id))
         if before is not None:
             server[GRAPH_VERSION] = set(ep.fetch_graph(GRAPH_VERSION))
         adds = {g: t - server.get(g, set()) for g, t in snap.graphs.items()}
@@ -318,17 +324,24 @@ def push(data, url: str, *, force: bool = False, graph_store: str | None = None,
         notes: list[str] = []
         failed = None
         if not any(server.values()):
+            switching = True  # an empty store: what a failure leaves is refused by the next push without --force
             _first_push(ep, snap, lock)
         else:
             wipe = {g for g, t in server.items() if g in dels and any(_has_blank(x) for x in t)}
             for g in wipe:  # blank nodes of the server's own cannot be matched: the graph is replaced whole
                 adds[g], dels[g] = set(snap.graphs.get(g, set())), set()
-            staged = _stage(ep, lock, adds, dels)
+            _stage(ep, lock, adds, dels, staged)
+            switching = True
             failed = _switch(ep, lock.token, adds, dels, before, wipe)
         after = _confirm(ep, snap, version, failed, notes)
-        write_state(snap.folder, ep, after.version, snap.files)
+        write_state(snap.folder, ep, after, snap.files)
         rows = _rows(snap, {g: len(a) for g, a in adds.items()}, {g: len(d) for g, d in dels.items()})
         return PushResult(rows, version, before.version if before else None, notes)
+    except StoreError as exc:
+        if switching or "nothing was changed" in exc.message:
+            raise
+        raise StoreError(f"{exc.message}; nothing was changed: the store still holds {_describe(before)}",
+                         hint=exc.hint) from None
     finally:
         if staged:
             with contextlib.suppress(StoreError):
@@ -386,14 +399,14 @@ def staging_name(token: str, kind: str, graph: str) -> str:
     return f"{STAGING}{token}/{kind}/{graph.rsplit('/', 1)[1]}"
 
 
-def _stage(ep: Endpoint, lock: Lock, adds: dict, dels: dict) -> list[str]:
-    """Write the triples to insert and to delete into staging graphs; read the insertions back."""
-    staged = []
+def _stage(ep: Endpoint, lock: Lock, adds: dict, dels: dict, staged: list[str]) -> None:
+    """Write the triples to insert and to delete into staging graphs (named in ``staged`` as they are written,
+    for the clean-up); read the insertions back."""
     for kind, delta in (("ins", adds), ("del", dels)):
         for g, triples in sorted(delta.items()):
             if triples:
                 name = staging_name(lock.token, kind, g)
-                staged.append(name)
+                staged.append(name)  # before the request: a PUT that fails half-way leaves a graph too
                 ep.put_graph(name, _nt(triples), bulk=True)
                 lock.refresh()
     for g, triples in sorted(adds.items()):
@@ -401,7 +414,6 @@ def _stage(ep: Endpoint, lock: Lock, adds: dict, dels: dict) -> list[str]:
             back = set(ep.fetch_graph(staging_name(lock.token, "ins", g)))
             if back != triples:
                 raise _would_change(ep, g, triples - back, back - triples)
-    return staged
 
 
 def _would_change(ep: Endpoint, graph: str, sent: set, got: set) -> StoreError:

@@ -131,12 +131,16 @@ class _TooLarge(Exception):
 
 def send(url: str, *, method: str = "GET", body: bytes | None = None, headers: dict | None = None,
          limits: Limits | None = None, credentials: tuple[str, str] | None = None, shown: str | None = None,
-         accept_status=(200, 201, 204)) -> Answer:
+         accept_status=(200, 201, 204), auth_state: dict | None = None) -> Answer:
     """One HTTP request to ``url`` (its user info, or ``credentials``, answer an authentication challenge).
 
     Returns the :class:`Answer` when its status is in ``accept_status``; raises :class:`StoreError` otherwise,
     and when the server cannot be reached, takes longer than ``limits.timeout`` in all, or answers with more
     than ``limits.max_bytes``. Messages name ``shown`` (default: ``url`` without its credentials).
+
+    ``auth_state`` (a dict kept by the caller for one server) remembers the last challenge: the next request
+    answers it at once (Digest with the next nonce count), so that a large body is not sent to be refused — a
+    server that refuses it before reading it (Virtuoso) closes the connection while it is still being sent.
     """
     limits = limits or Limits.from_env()
     plain, from_url = split_credentials(url)
@@ -144,9 +148,15 @@ def send(url: str, *, method: str = "GET", body: bytes | None = None, headers: d
     name = split_credentials(shown)[0] if shown else plain
     deadline = time.monotonic() + limits.timeout
     headers = dict(headers or {})
-    answer = _attempt(plain, method, body, headers, limits, deadline, name)
+    first = headers
+    if creds is not None and auth_state and auth_state.get("challenge"):
+        auth_state["nc"] = auth_state.get("nc", 1) + 1
+        early = _answer_challenge(auth_state["challenge"], creds, method, plain, auth_state["nc"])
+        if early:
+            first = {**headers, "Authorization": early}
+    answer = _attempt(plain, method, body, first, limits, deadline, name)
     if answer.status == 401 and creds is not None:
-        auth = _authorization(answer, creds, method, plain)
+        auth = _authorization(answer, creds, method, plain, auth_state)
         if auth is not None:
             answer = _attempt(plain, method, body, {**headers, "Authorization": auth}, limits, deadline, name)
             if answer.status == 401:
@@ -214,7 +224,12 @@ def _attempt(url: str, method: str, body: bytes | None, headers: dict, limits: L
     watchdog.daemon = True
     watchdog.start()
     try:
-        conn.request(method, target, body=body, headers=headers)
+        try:
+            conn.request(method, target, body=body, headers=headers)
+        except (BrokenPipeError, ConnectionResetError):
+            if expired.is_set():
+                raise
+            # the server answered before reading the whole body (a refusal, often 401) and closed: read it
         resp = conn.getresponse()
         answer = _read(resp, limits, deadline)
         if expired.is_set():
@@ -298,20 +313,32 @@ def _challenges(answer: Answer) -> list[tuple[str, dict[str, str]]]:
     return out
 
 
-def _authorization(answer: Answer, creds: tuple[str, str], method: str, url: str) -> str | None:
-    """The ``Authorization`` header answering the server's challenge (Digest preferred to Basic)."""
-    user, password = creds
+def _authorization(answer: Answer, creds: tuple[str, str], method: str, url: str,
+                   state: dict | None = None) -> str | None:
+    """The ``Authorization`` header answering the server's challenge (Digest preferred to Basic); the challenge
+    is remembered in ``state``."""
     challenges = _challenges(answer)
-    for scheme, params in challenges:
-        if scheme == "digest" and params.get("nonce"):
-            return _digest(params, user, password, method, url)
-    for scheme, _ in challenges:
-        if scheme == "basic":
-            return "Basic " + b64encode(f"{user}:{password}".encode()).decode("ascii")
+    chosen = next(((s, p) for s, p in challenges if s == "digest" and p.get("nonce")), None) or next(
+        ((s, p) for s, p in challenges if s == "basic"), None)
+    if chosen is None:
+        return None
+    if state is not None:
+        state["challenge"], state["nc"] = chosen, 1
+    return _answer_challenge(chosen, creds, method, url, 1)
+
+
+def _answer_challenge(challenge: tuple[str, dict], creds: tuple[str, str], method: str, url: str,
+                      nc: int) -> str | None:
+    scheme, params = challenge
+    user, password = creds
+    if scheme == "digest":
+        return _digest(params, user, password, method, url, nc)
+    if scheme == "basic":
+        return "Basic " + b64encode(f"{user}:{password}".encode()).decode("ascii")
     return None
 
 
-def _digest(p: dict[str, str], user: str, password: str, method: str, url: str) -> str:
+def _digest(p: dict[str, str], user: str, password: str, method: str, url: str, nc_count: int = 1) -> str:
     algorithm = p.get("algorithm", "MD5")
     base = algorithm.upper().removesuffix("-SESS")
     hasher = {"MD5": hashlib.md5, "SHA-256": hashlib.sha256}.get(base, hashlib.md5)
@@ -322,7 +349,7 @@ def _digest(p: dict[str, str], user: str, password: str, method: str, url: str) 
     parts = urllib.parse.urlsplit(url)
     uri = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     realm, nonce = p.get("realm", ""), p["nonce"]
-    cnonce, nc = secrets.token_hex(8), "00000001"
+    cnonce, nc = secrets.token_hex(8), f"{nc_count:08x}"
     ha1 = h(f"{user}:{realm}:{password}")
     if algorithm.upper().endswith("-SESS"):
         ha1 = h(f"{ha1}:{nonce}:{cnonce}")
