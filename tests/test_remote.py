@@ -74,13 +74,13 @@ def local():
 # ---------------------------------------------------------------- same answers as the embedded store
 def test_push_writes_one_named_graph_per_file(server, local, bundled_copy):
     from partnergraph.graph.loader import push
-    from partnergraph.store.embedded import GRAPH_CLAIMS, GRAPH_ONTOLOGY, GRAPH_SOURCES
+    from partnergraph.store.embedded import GRAPH_CLAIMS, GRAPH_ONTOLOGY, GRAPH_SOURCES, GRAPH_THEMES
 
     rows = push(bundled_copy, server).rows
     expected = {g: len(list(local.rdf.quads_for_pattern(None, None, None, _named(g))))
-                for g in (GRAPH_SOURCES, GRAPH_CLAIMS, GRAPH_ONTOLOGY)}
+                for g in (GRAPH_SOURCES, GRAPH_CLAIMS, GRAPH_ONTOLOGY, GRAPH_THEMES)}
     assert {r.graph: r.triples for r in rows} == expected
-    assert [Path(r.file).name for r in rows] == ["sources.bib", "claims.ttl", "ontology.ttl"]
+    assert [Path(r.file).name for r in rows] == ["sources.bib", "claims.ttl", "themes.ttl", "ontology.ttl"]
 
 
 def _named(iri):
@@ -167,7 +167,8 @@ def test_cli_push_and_pull(pushed, bundled_copy):
     assert res.exit_code == 0, res.output
     res = runner.invoke(main, ["pull", "--data", str(bundled_copy), "--store", pushed, "--format", "json"])
     assert res.exit_code == 0, res.output
-    assert [r["action"] for r in json.loads(res.stdout)] == ["unchanged", "unchanged"]
+    assert [(Path(r["file"]).name, r["action"]) for r in json.loads(res.stdout)] == [
+        ("claims.ttl", "unchanged"), ("sources.bib", "unchanged"), ("themes.ttl", "unchanged")]
     assert snapshot(bundled_copy) == before
 
 
@@ -183,7 +184,7 @@ def test_pull_keeps_a_local_change_unless_forced(pushed, bundled_copy):
         pull(pushed, bundled_copy)
     assert claims.read_bytes() != original
     plan = pull(pushed, bundled_copy, force=True)
-    assert [r.action for r in plan.rows] == ["written", "unchanged"]
+    assert [r.action for r in plan.rows] == ["written", "unchanged", "unchanged"]
     assert claims.read_bytes() == original == (DATA / "claims.ttl").read_bytes()
 
 
@@ -192,7 +193,9 @@ def test_pull_into_an_empty_folder_gives_the_same_graph(pushed, tmp_path, local)
     from partnergraph.store.pull import pull
 
     rows = pull(pushed, tmp_path / "fresh").rows
-    assert [r.action for r in rows] == ["written", "written"]
+    assert [(Path(r.file).name, r.action) for r in rows] == [
+        ("claims.ttl", "written"), ("sources.bib", "written"), ("themes.ttl", "written")]
+    assert (tmp_path / "fresh" / "themes.ttl").read_bytes() == (DATA / "themes.ttl").read_bytes()
     fresh = pg.load(tmp_path / "fresh", cache=False)
     assert fresh.stats() == local.stats()
     assert sorted(fresh.nx.edges(keys=True)) == sorted(local.nx.edges(keys=True))
