@@ -134,8 +134,12 @@ def sparql(query, qfile, allow_service, timeout, data, store, fmt):  # help (abo
     if bool(query) == bool(qfile):
         raise click.UsageError("give a QUERY or --file Q.rq (one of them)")
     text = query if query else qfile.read()
-    g = load_graph(data, store)
-    res = g.sparql(text, allow_service=allow_service, timeout=timeout)
+    if store:  # the query runs on the server: nothing else needs reading from it
+        from ..store.remote import remote_query
+
+        res = remote_query(store, text)
+    else:
+        res = load_graph(data, store).sparql(text, allow_service=allow_service, timeout=timeout)
     if isinstance(res, bool):
         click.echo("true" if res else "false")
         return

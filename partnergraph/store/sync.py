@@ -240,10 +240,19 @@ def _seconds_between(a, b) -> float | None:
 
 
 def _pause(name: str) -> None:
-    """Test hook: ``PARTNERGRAPH_TEST_PAUSE_<NAME>=SECONDS`` sleeps at that point of a push."""
+    """Test hook: ``PARTNERGRAPH_TEST_PAUSE_<NAME>=SECONDS`` sleeps at that point of a push;
+    ``PARTNERGRAPH_TEST_PAUSE_<NAME>=DIR`` (a directory) creates ``DIR/reached`` there and waits (60 s at most)
+    until ``DIR/go`` exists, so a test can act at exactly that point."""
     value = os.environ.get("PARTNERGRAPH_TEST_PAUSE_" + name)
-    if value:
-        time.sleep(float(value))
+    if not value:
+        return
+    if os.path.isdir(value):
+        Path(value, "reached").touch()
+        deadline = time.monotonic() + 60
+        while not Path(value, "go").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return
+    time.sleep(float(value))
 
 
 # ---------------------------------------------------------------- push
