@@ -1,10 +1,10 @@
-"""The shared store: a real Oxigraph server on loopback answers every question as the embedded store does, and a
-server that is down, failing or silent gives a StoreError naming the URL, never a traceback or a partial write."""
+"""The shared store through the Python API, on a real Oxigraph server on loopback: what a push writes, what a pull
+gives back, and a server that is down, failing or silent gives a StoreError naming the URL, never a traceback or
+a partial write. (The same answers as the files, on Oxigraph and Virtuoso: tests/test_team.py.)"""
 
 from __future__ import annotations
 
 import http.server
-import inspect
 import json
 import shutil
 import socket
@@ -58,13 +58,6 @@ def pushed(server, bundled_copy):
 
 
 @pytest.fixture(scope="module")
-def remote(pushed):
-    import partnergraph as pg
-
-    return pg.load(store=pushed)
-
-
-@pytest.fixture(scope="module")
 def local():
     import partnergraph as pg
 
@@ -96,51 +89,6 @@ def test_push_twice_replaces_rather_than_adds(pushed, local, bundled_copy):
     push(bundled_copy, pushed)
     n = remote_query(pushed, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")[0]["n"]
     assert int(n) == len(local.rdf)
-
-
-def test_remote_graph_is_the_embedded_graph(remote, local):
-    assert remote.endpoint is not None
-    assert dict(remote.nx.nodes(data=True)) == dict(local.nx.nodes(data=True))
-    assert sorted(remote.nx.edges(keys=True, data=True), key=repr) == sorted(
-        local.nx.edges(keys=True, data=True), key=repr)
-
-
-def _no_arg_questions():
-    from partnergraph.questions import catalog as queries
-
-    for name in queries.__all__:
-        params = list(inspect.signature(getattr(queries, name)).parameters.values())[1:]
-        if all(p.default is not inspect.Parameter.empty or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
-               for p in params):
-            yield name
-
-
-@pytest.mark.parametrize("name", list(_no_arg_questions()))
-def test_every_question_answers_the_same(remote, local, name):
-    assert getattr(remote, name)() == getattr(local, name)()
-
-
-@pytest.mark.parametrize("query", [
-    pytest.param(BENEFITS_IN_CELL, id="select-benefits-in-cell"),
-    pytest.param("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g", id="graphs"),
-    pytest.param("SELECT ?kind (COUNT(?c) AS ?n) WHERE { ?c a ?kind . ?kind rdfs:subClassOf pg:Claim } "
-                 "GROUP BY ?kind ORDER BY ?kind", id="claims-by-kind-needs-ontology"),
-    pytest.param("SELECT ?s ?year WHERE { ?s pg:bibtexKey ?k . OPTIONAL { ?s dcterms:issued ?year } } "
-                 "ORDER BY ?s", id="optional-unbound"),
-    pytest.param("ASK { ?c a pg:Benefit }", id="ask-true"),
-    pytest.param("ASK { ?c a pg:NoSuchClass }", id="ask-false"),
-])
-def test_sparql_answers_the_same(remote, local, query):
-    got, want = remote.sparql(query), local.sparql(query)
-    assert got == want
-    if isinstance(want, list):
-        assert want, "the query should find something in the bundled data"
-
-
-def test_construct_answers_the_same_triples(remote, local):
-    q = "CONSTRUCT { ?c a pg:Benefit ; pg:qualityCategory ?cell } WHERE { ?c a pg:Benefit ; pg:qualityCategory ?cell }"
-    got, want = remote.sparql(q), local.sparql(q)
-    assert want and sorted(got) == sorted(want)
 
 
 def test_cli_reads_from_the_store(pushed, monkeypatch):

@@ -193,9 +193,10 @@ class Remote:
     graphs: dict[str, list]
 
 
-def fetch(ep: Endpoint, *, with_files: bool = True, attempts: int = 3) -> Remote:
+def fetch(ep: Endpoint, *, with_files: bool = True, attempts: int = 3, skip=frozenset()) -> Remote:
     """Read every partnergraph graph of the store, consistently: the version record before and after must be
-    the same, and each graph's count the one it records (a push in between: read again)."""
+    the same, and each graph's count the one it records (a push in between: read again). The graphs in
+    ``skip`` are counted and checked, not read (a push skips those the record says it already holds)."""
     for _ in range(attempts):
         before = read_version(ep)
         if before is None:
@@ -215,7 +216,7 @@ def fetch(ep: Endpoint, *, with_files: bool = True, attempts: int = 3) -> Remote
                                  f"record says {before.counts[off[0]]}",
                                  hint="the graph was changed outside partnergraph push; push --force (from a "
                                       "copy that has the data) writes it whole again")
-        got = {g: ep.fetch_graph(g, counts[g]) for g in graphs if counts.get(g)}
+        got = {g: ep.fetch_graph(g, counts[g]) for g in graphs if counts.get(g) and g not in skip}
         if read_version(ep) == before:
             return Remote(before, got)
         time.sleep(0.2)

@@ -61,6 +61,7 @@ from .remote import (
     Version,
     fetch,
     files_triples,
+    graph_hash,
     read_version,
     version_triples,
 )
@@ -312,8 +313,12 @@ def push(data, url: str, *, force: bool = False, graph_store: str | None = None,
             raise StoreError(f"{ep.url}: another push landed while this one was getting ready (the store now "
                              f"holds {_describe(now)}); nothing was changed",
                              hint="pull first (partnergraph pull --dry-run shows what changed), then push again")
-        held = fetch(ep) if (before is not None or _has_data(ep)) else Remote(None, {})
+        # a graph whose hash in the version record is this copy's is not read again (its count is checked): a
+        # push of one changed claim reads the claims and files graphs, not the whole store
+        same = {g for g, t in snap.graphs.items() if before is not None and before.hashes.get(g) == graph_hash(t)}
+        held = fetch(ep, skip=same) if (before is not None or _has_data(ep)) else Remote(None, {})
         server = {g: set(t) for g, t in held.graphs.items()}
+        server.update({g: snap.graphs[g] for g in same})
         if before is not None and all(server.get(g, set()) == t for g, t in snap.graphs.items()) and not (
                 set(server) - set(snap.graphs)):
             write_state(snap.folder, ep, before, snap.files)
