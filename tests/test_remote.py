@@ -228,16 +228,16 @@ def _calls(url, folder):
     pytest.param("failing", "500", id="error-response"),
     pytest.param("silent", "no complete answer within 0.5 s", id="timeout"),
 ])
-def test_store_failures_name_the_url_and_change_nothing(request, data_copy, kind, words, call):
+def test_store_failures_name_the_url_and_change_nothing(request, tiny, kind, words, call):
     from partnergraph.core.errors import StoreError
 
     url = request.getfixturevalue(kind)
-    before = snapshot(data_copy)
+    before = snapshot(tiny)
     with pytest.raises(StoreError) as err:
-        _calls(url, data_copy)[call]()
+        _calls(url, tiny)[call]()
     assert url in err.value.message and words in err.value.message
     assert err.value.hint
-    assert snapshot(data_copy) == before
+    assert snapshot(tiny) == before
 
 
 def test_cli_store_failure_is_one_error_line(closed):

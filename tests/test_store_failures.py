@@ -59,22 +59,22 @@ def standin(request):
     pytest.param("empty", ["empty"], id="empty-200"),
     pytest.param("accept-all", [], id="acknowledges-everything-keeps-nothing"),
 ])
-def test_an_answer_that_is_no_sparql_answer_is_refused(standin, data_copy, call, behaviour, words):
+def test_an_answer_that_is_no_sparql_answer_is_refused(standin, tiny, call, behaviour, words):
     s = standin(behaviour)
-    before = snapshot(data_copy)
-    r = CliRunner().invoke(main, CALLS[call](s.url, data_copy))
+    before = snapshot(tiny)
+    r = CliRunner().invoke(main, CALLS[call](s.url, tiny))
     one_error_line(r.exit_code, r.stdout, r.stderr, s.url, *words)
-    assert snapshot(data_copy) == before
+    assert snapshot(tiny) == before
     assert s.requests, "the stand-in was never asked"
 
 
 @pytest.mark.parametrize("call", list(CALLS))
-def test_an_unreachable_store(data_copy, call):
+def test_an_unreachable_store(tiny, call):
     url = f"http://127.0.0.1:{free_port()}"
-    before = snapshot(data_copy)
-    r = CliRunner().invoke(main, CALLS[call](url, data_copy))
+    before = snapshot(tiny)
+    r = CliRunner().invoke(main, CALLS[call](url, tiny))
     one_error_line(r.exit_code, r.stdout, r.stderr, url, "cannot reach")
-    assert snapshot(data_copy) == before
+    assert snapshot(tiny) == before
 
 
 def _run_bounded(args, env_extra, wall: float, mem_gib: float = 3.0):
@@ -90,42 +90,42 @@ def _run_bounded(args, env_extra, wall: float, mem_gib: float = 3.0):
 
 
 @pytest.mark.parametrize("call", list(CALLS))
-def test_a_server_that_drips_one_byte_at_a_time_is_bounded_by_the_timeout(standin, data_copy, call):
+def test_a_server_that_drips_one_byte_at_a_time_is_bounded_by_the_timeout(standin, tiny, call):
     """The timeout bounds the whole request (status line, headers and body), not each read."""
     s = standin("drip", drip=0.2)
-    before = snapshot(data_copy)
-    done, took = _run_bounded(CALLS[call](s.url, data_copy), {"PARTNERGRAPH_STORE_TIMEOUT": "1"}, wall=60)
+    before = snapshot(tiny)
+    done, took = _run_bounded(CALLS[call](s.url, tiny), {"PARTNERGRAPH_STORE_TIMEOUT": "1"}, wall=60)
     one_error_line(done.returncode, done.stdout, done.stderr, s.url, "within 1 s")
     assert s.sent > 0
-    assert snapshot(data_copy) == before
+    assert snapshot(tiny) == before
 
 
 @pytest.mark.parametrize("call", ["stats", "pull", "sparql"])
 @pytest.mark.parametrize("behaviour", ["huge", "endless"])
-def test_an_oversized_answer_is_refused_without_reading_it_whole(standin, data_copy, call, behaviour):
+def test_an_oversized_answer_is_refused_without_reading_it_whole(standin, tiny, call, behaviour):
     """A 10 GB answer (announced, or a body that never ends) stops at the size limit: the stand-in gets to send
     little more than the limit before the client hangs up."""
     s = standin(behaviour)
-    before = snapshot(data_copy)
-    done, took = _run_bounded(CALLS[call](s.url, data_copy), {"PARTNERGRAPH_STORE_MAX_BYTES": "1000000",
+    before = snapshot(tiny)
+    done, took = _run_bounded(CALLS[call](s.url, tiny), {"PARTNERGRAPH_STORE_MAX_BYTES": "1000000",
                                                               "PARTNERGRAPH_STORE_TIMEOUT": "20"}, wall=60)
     one_error_line(done.returncode, done.stdout, done.stderr, s.url, "1 MB")
     assert s.sent < 64 * 1024 ** 2, f"the client read {s.sent} bytes of an answer it should have refused"
-    assert snapshot(data_copy) == before
+    assert snapshot(tiny) == before
 
 
 @pytest.mark.parametrize("call", list(CALLS))
 @pytest.mark.parametrize("where", ["url", "env"])
-def test_refused_credentials_are_one_line_and_never_printed(standin, data_copy, monkeypatch, call, where):
+def test_refused_credentials_are_one_line_and_never_printed(standin, tiny, monkeypatch, call, where):
     s = standin("auth")
     url = s.url.replace("http://", "http://alice:s3cret-pw@") if where == "url" else s.url
     env = {"PARTNERGRAPH_STORE_USER": "alice", "PARTNERGRAPH_STORE_PASSWORD": "s3cret-pw"} if where == "env" else {}
-    before = snapshot(data_copy)
-    r = CliRunner().invoke(main, CALLS[call](url, data_copy), env=env)
+    before = snapshot(tiny)
+    r = CliRunner().invoke(main, CALLS[call](url, tiny), env=env)
     line = one_error_line(r.exit_code, r.stdout, r.stderr, s.url, "401")
     assert "s3cret-pw" not in r.stdout + r.stderr and "alice" not in r.stdout + r.stderr, line
     assert any("Authorization" in h for _, _, h in s.requests), "the credentials were never offered"
-    assert snapshot(data_copy) == before
+    assert snapshot(tiny) == before
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "soon", "nan", "inf"])
