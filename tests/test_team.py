@@ -674,3 +674,63 @@ def test_virtuoso_refuses_a_wrong_password_in_one_line(sparql_servers, tmp_path)
         assert server.extra["password"] not in res.stdout + res.stderr
         assert "127.0.0.1" in line
     assert not server_has_claim(server, "team-wrong-password")
+
+
+# ---------------------------------------------------------------- progress on a terminal
+class _Recorder:
+    """A ``progress`` that records each bar: its total and what it was advanced by."""
+
+    def __init__(self):
+        self.bars: list[list[int]] = []
+
+    def __call__(self, total):
+        import contextlib
+
+        bar = [total]
+        self.bars.append(bar)
+        return contextlib.nullcontext(bar.append)
+
+
+def test_push_and_pull_tell_a_progress_bar_every_triple_they_move(sparql_servers, tmp_path):
+    from partnergraph.graph.loader import push as api_push
+    from partnergraph.store.pull import pull as api_pull
+
+    server = sparql_servers("oxigraph")
+    server.wipe()
+    here = copy_small(tmp_path, "here")
+    reading, sending = _Recorder(), _Recorder()
+    api_push(here, server.url, progress=reading, sending=sending)
+    written = sum(server.graphs().values()) - server.graphs().get(GRAPH + "lock", 0)
+    assert reading.bars == [] and len(sending.bars) == 1  # an empty store: nothing to read, everything written
+    assert sending.bars[0][0] == sum(sending.bars[0][1:]) == written
+    add_claim(here, "team-progress", "Progress")
+    reading, sending = _Recorder(), _Recorder()
+    api_push(here, server.url, progress=reading, sending=sending)
+    (total, *steps), = reading.bars
+    assert 0 < total == sum(steps) < written  # only the graphs that changed are read again
+    (total, *steps), = sending.bars
+    assert 0 < total == sum(steps) < written
+    reading = _Recorder()
+    api_pull(server.url, tmp_path / "fresh", progress=reading)
+    (total, *steps), = reading.bars
+    assert total == sum(steps) == sum(n for g, n in server.graphs().items() if not g.endswith("/version"))
+
+
+def test_the_progress_bar_is_drawn_on_a_terminal_only_and_for_a_few_hundred_entries():
+    import io
+
+    from partnergraph.cli.library import PROGRESS_MIN
+    from partnergraph.cli.store import TRIPLES_PER_ENTRY, triples_bar
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    big = PROGRESS_MIN * TRIPLES_PER_ENTRY
+    for stream, total, drawn in ((Terminal(), big, True), (Terminal(), big - 1, False), (io.StringIO(), big, False)):
+        with triples_bar("Reading the store", stream)(total) as advance:
+            advance(total // 2)
+            advance(total - total // 2)
+        text = stream.getvalue()
+        assert ("Reading the store" in text and f"{total}/{total}" in text) == drawn, (total, text)
+        assert drawn or text == ""

@@ -112,8 +112,10 @@ def _check(st, d: DataDir) -> None:
 
 
 def push(data: str | Path | None, url: str, *, force: bool = False, graph_store: str | None = None,
-         timeout: float | None = None, themes: str | Path | None = None) -> sync.PushResult:
+         timeout: float | None = None, themes: str | Path | None = None, progress=None,
+         sending=None) -> sync.PushResult:
     """Upload a data directory (and its theme framework: ``themes``, else the directory's ``themes.ttl``) to the
     shared store in one step, checked first the way every load checks it (nothing is sent if it has errors),
-    never over a colleague's push (see :mod:`partnergraph.store.sync`)."""
-    return sync.push(data, url, force=force, graph_store=graph_store, timeout=timeout, check=_check, themes=themes)
+    never over a colleague's push (see :mod:`partnergraph.store.sync`; ``progress`` and ``sending`` there)."""
+    return sync.push(data, url, force=force, graph_store=graph_store, timeout=timeout, check=_check, themes=themes,
+                     progress=progress, sending=sending)

@@ -142,8 +142,9 @@ def _turtle(triples) -> str:
 
 
 def pull(url: str, data=None, *, dry_run: bool = False, force: bool = False,
-         timeout: float | None = None) -> PullPlan:
+         timeout: float | None = None, progress=None) -> PullPlan:
     """Write the store's data files into ``data`` (default: the bundled ``data/``); see the module docstring.
+    ``progress``: told of the triples read (a progress bar; see :func:`.remote.fetch`).
 
     Raises :class:`StoreError` when the store cannot be read whole, and when a file changed here since the last
     pull or push would be overwritten (unless ``force``); nothing is written then.
@@ -152,7 +153,7 @@ def pull(url: str, data=None, *, dry_run: bool = False, force: bool = False,
     if folder.exists() and not folder.is_dir():
         raise DataDirError(f"{folder}: not a directory", hint="give --data DIR")
     ep = Endpoint(url, timeout=timeout)
-    remote = fetch(ep)
+    remote = fetch(ep, progress=progress)
     local = {n: (folder / n).read_bytes() for n in FILE_GRAPHS if (folder / n).is_file()}
     headers = {n: split_header(b.decode("utf-8", "replace"))[0] for n, b in local.items() if n.endswith(".ttl")}
     files, counts, notes = files_from(remote, headers)

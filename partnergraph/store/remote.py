@@ -24,9 +24,11 @@ May import: ``partnergraph.files``, ``partnergraph.core`` and the other ``partne
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..core.errors import QueryError, StoreError
@@ -51,6 +53,7 @@ __all__ = [
     "files_triples",
     "graph_hash",
     "load_graph_store",
+    "no_progress",
     "query_form",
     "read_version",
     "remote_query",
@@ -184,6 +187,12 @@ def read_version(ep: Endpoint) -> Version | None:
                    one(PG + "storeId"))
 
 
+@contextlib.contextmanager
+def no_progress(total: int):
+    """The ``progress`` that shows nothing: ``with no_progress(n) as advance: advance(k)``."""
+    yield lambda n: None
+
+
 @dataclass
 class Remote:
     """What a store holds: its version record (``None`` for data pushed without one) and each graph's triples
@@ -193,10 +202,12 @@ class Remote:
     graphs: dict[str, list]
 
 
-def fetch(ep: Endpoint, *, with_files: bool = True, attempts: int = 3, skip=frozenset()) -> Remote:
+def fetch(ep: Endpoint, *, with_files: bool = True, attempts: int = 3, skip=frozenset(),
+          progress: Callable | None = None) -> Remote:
     """Read every partnergraph graph of the store, consistently: the version record before and after must be
     the same, and each graph's count the one it records (a push in between: read again). The graphs in
-    ``skip`` are counted and checked, not read (a push skips those the record says it already holds)."""
+    ``skip`` are counted and checked, not read (a push skips those the record says it already holds).
+    ``progress(total)``: a context manager giving ``advance(triples)``, told of each graph read (a bar)."""
     for _ in range(attempts):
         before = read_version(ep)
         if before is None:
@@ -216,7 +227,12 @@ def fetch(ep: Endpoint, *, with_files: bool = True, attempts: int = 3, skip=froz
                                  f"record says {before.counts[off[0]]}",
                                  hint="the graph was changed outside partnergraph push; push --force (from a "
                                       "copy that has the data) writes it whole again")
-        got = {g: ep.fetch_graph(g, counts[g]) for g in graphs if counts.get(g) and g not in skip}
+        wanted = [g for g in graphs if counts.get(g) and g not in skip]
+        got = {}
+        with (progress or no_progress)(sum(counts[g] for g in wanted)) as advance:
+            for g in wanted:
+                got[g] = ep.fetch_graph(g, counts[g])
+                advance(counts[g])
         if read_version(ep) == before:
             return Remote(before, got)
         time.sleep(0.2)

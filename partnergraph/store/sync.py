@@ -62,6 +62,7 @@ from .remote import (
     fetch,
     files_triples,
     graph_hash,
+    no_progress,
     read_version,
     version_triples,
 )
@@ -291,8 +292,12 @@ def _describe(v: Version | None) -> str:
 
 
 def push(data, url: str, *, force: bool = False, graph_store: str | None = None, timeout: float | None = None,
-         check: Callable | None = None, themes=None) -> PushResult:
+         check: Callable | None = None, themes=None, progress: Callable | None = None,
+         sending: Callable | None = None) -> PushResult:
     """Upload a data directory to the store at ``url`` in one step (see the module docstring).
+
+    ``progress`` and ``sending``: ``f(total)`` context managers giving ``advance(triples)``, told of the triples
+    read from the store and of those written to it and read back (a progress bar; see :func:`.remote.fetch`).
 
     Raises :class:`StoreError` when the store changed since this copy last pulled or pushed (unless ``force``),
     when another push holds the store, and when any request fails — the store's previous data whole.
@@ -316,7 +321,8 @@ def push(data, url: str, *, force: bool = False, graph_store: str | None = None,
         # a graph whose hash in the version record is this copy's is not read again (its count is checked): a
         # push of one changed claim reads the claims and files graphs, not the whole store
         same = {g for g, t in snap.graphs.items() if before is not None and before.hashes.get(g) == graph_hash(t)}
-        held = fetch(ep, skip=same) if (before is not None or _has_data(ep)) else Remote(None, {})
+        held = (fetch(ep, skip=same, progress=progress) if (before is not None or _has_data(ep))
+                else Remote(None, {}))
         server = {g: set(t) for g, t in held.graphs.items()}
         server.update({g: snap.graphs[g] for g in same})
         if before is not None and all(server.get(g, set()) == t for g, t in snap.graphs.items()) and not (
@@ -337,14 +343,17 @@ def push(data, url: str, *, force: bool = False, graph_store: str | None = None,
                 if g in snap.graphs or g in LEGACY_GRAPHS or g == GRAPH_THEMES}
         notes: list[str] = []
         failed = None
+        sending = sending or no_progress
         if not any(server.values()):
             switching = True  # an empty store: what a failure leaves is refused by the next push without --force
-            _first_push(ep, snap, lock)
+            with sending(sum(len(t) for t in snap.graphs.values())) as advance:
+                _first_push(ep, snap, lock, advance)
         else:
             wipe = {g for g, t in server.items() if g in dels and any(_has_blank(x) for x in t)}
             for g in wipe:  # blank nodes of the server's own cannot be matched: the graph is replaced whole
                 adds[g], dels[g] = set(snap.graphs.get(g, set())), set()
-            _stage(ep, lock, adds, dels, staged)
+            with sending(sum(2 * len(t) for t in adds.values()) + sum(len(t) for t in dels.values())) as advance:
+                _stage(ep, lock, adds, dels, staged, advance)
             switching = True
             failed = _switch(ep, lock.token, adds, dels, before, wipe)
         after = _confirm(ep, snap, version, failed, notes)
@@ -398,14 +407,16 @@ def _refuse_if_stale(ep: Endpoint, before: Version | None, state: dict | None, f
                                                   "or push --force to overwrite it")
 
 
-def _first_push(ep: Endpoint, snap: Snapshot, lock: Lock) -> None:
+def _first_push(ep: Endpoint, snap: Snapshot, lock: Lock, advance: Callable) -> None:
     """An empty store: each graph written whole, the version last (a first push that does not finish leaves no
     version, and the next push then asks for --force)."""
     for g, triples in snap.graphs.items():
         if g != GRAPH_VERSION:
             ep.put_graph(g, _nt(triples), bulk=True)
             lock.refresh()
+            advance(len(triples))
     ep.put_graph(GRAPH_VERSION, _nt(snap.graphs[GRAPH_VERSION]))
+    advance(len(snap.graphs[GRAPH_VERSION]))
 
 
 def staging_name(token: str, kind: str, graph: str) -> str:
@@ -413,7 +424,7 @@ def staging_name(token: str, kind: str, graph: str) -> str:
     return f"{STAGING}{token}/{kind}/{graph.rsplit('/', 1)[1]}"
 
 
-def _stage(ep: Endpoint, lock: Lock, adds: dict, dels: dict, staged: list[str]) -> None:
+def _stage(ep: Endpoint, lock: Lock, adds: dict, dels: dict, staged: list[str], advance: Callable) -> None:
     """Write the triples to insert and to delete into staging graphs (named in ``staged`` as they are written,
     for the clean-up); read the insertions back."""
     for kind, delta in (("ins", adds), ("del", dels)):
@@ -423,11 +434,13 @@ def _stage(ep: Endpoint, lock: Lock, adds: dict, dels: dict, staged: list[str]) 
                 staged.append(name)  # before the request: a PUT that fails half-way leaves a graph too
                 ep.put_graph(name, _nt(triples), bulk=True)
                 lock.refresh()
+                advance(len(triples))
     for g, triples in sorted(adds.items()):
         if triples:
             back = set(ep.fetch_graph(staging_name(lock.token, "ins", g)))
             if back != triples:
                 raise _would_change(ep, g, triples - back, back - triples)
+            advance(len(triples))
 
 
 def _would_change(ep: Endpoint, graph: str, sent: set, got: set) -> StoreError:
