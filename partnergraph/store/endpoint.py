@@ -134,6 +134,7 @@ class Endpoint:
         self.limits = limits or Limits.from_env(timeout)
         self.method = store_method(method)
         self.auth_state: dict = {}  # the server's last authentication challenge, answered at once next time
+        self.page_cap: int | None = None  # the most triples the server gave in one answer, once it cut one
         if graph_store and split_credentials(graph_store)[1] and self.credentials is None:
             self.credentials = split_credentials(graph_store)[1]
 
@@ -252,9 +253,10 @@ class Endpoint:
         graphs = list(graphs)
         if not graphs:
             return {}
-        values = " ".join(iri_ref(g) for g in graphs)
-        got = self.select(f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }} "
-                          f"GROUP BY ?g")
+        # one counting sub-select per graph: Virtuoso takes 2 s over VALUES ?g { … } GRAPH ?g, 0.05 s this way
+        got = self.select("SELECT ?g ?n WHERE { " + " UNION ".join(
+            f"{{ SELECT ({iri_ref(g)} AS ?g) (COUNT(*) AS ?n) WHERE {{ GRAPH {iri_ref(g)} {{ ?s ?p ?o }} }} }}"
+            for g in graphs) + " }")
         out = dict.fromkeys(graphs, 0)
         for r in got.rows:
             if "g" in r and "n" in r:
@@ -265,16 +267,18 @@ class Endpoint:
         """Every triple of named graph ``graph``: one CONSTRUCT, then pages of the size the server let through
         when it held back part of the graph (``expected``: the count, asked for if not given)."""
         g = iri_ref(graph)
-        triples = self.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {g} {{ ?s ?p ?o }} }}")
         if expected is None:
             expected = self.count_graphs([graph])[graph]
-        got = len(set(triples))
-        if got == expected:
-            return triples
-        if got > expected or got == 0:
-            raise StoreError(f"{self.ep.query}: graph <{graph}> came back with {got} triples, the store counts "
-                             f"{expected}", hint="the graph changed while it was read; try again")
-        page = got  # the server's cap on an answer
+        if self.page_cap is None or expected <= self.page_cap:
+            triples = self.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {g} {{ ?s ?p ?o }} }}")
+            got = len(set(triples))
+            if got == expected:
+                return triples
+            if got > expected or got == 0:
+                raise StoreError(f"{self.ep.query}: graph <{graph}> came back with {got} triples, the store "
+                                 f"counts {expected}", hint="the graph changed while it was read; try again")
+            self.page_cap = got  # the server's cap on an answer: larger graphs are read in pages at once
+        page = self.page_cap
         seen: set = set()
         offset = 0
         while offset < expected:
