@@ -18,6 +18,7 @@ import click
 from ..checks.validate import validate as run_validate
 from ..core.namespaces import prefix_list
 from ..outputs.formats import render
+from ..store.remote import remote_query
 from . import library as _library  # noqa: F401  (registers the librarians' commands)
 from . import research as _research  # noqa: F401  (the researchers')
 from . import review as _review  # noqa: F401  (the reviewers')
@@ -135,8 +136,6 @@ def sparql(query, qfile, allow_service, timeout, data, store, fmt):  # help (abo
         raise click.UsageError("give a QUERY or --file Q.rq (one of them)")
     text = query if query else qfile.read()
     if store:  # the query runs on the server: nothing else needs reading from it
-        from ..store.remote import remote_query
-
         res = remote_query(store, text)
     else:
         res = load_graph(data, store).sparql(text, allow_service=allow_service, timeout=timeout)
