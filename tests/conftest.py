@@ -52,10 +52,15 @@ def sparql_servers(tmp_path_factory):
 
     def get(kind: str):
         if kind not in started:
-            try:
-                started[kind] = STARTERS[kind](tmp_path_factory.mktemp(kind))
-            except (ServerUnavailable, RuntimeError) as exc:  # remembered: a server that failed is not retried
-                started[kind] = exc
+            for attempt in range(3):  # a free port taken meanwhile (by another test worker): start again
+                try:
+                    started[kind] = STARTERS[kind](tmp_path_factory.mktemp(kind))
+                    break
+                except ServerUnavailable as exc:
+                    started[kind] = exc
+                    break
+                except RuntimeError as exc:  # remembered after the last attempt: not retried by later tests
+                    started[kind] = exc
         got = started[kind]
         if isinstance(got, ServerUnavailable):
             pytest.skip(str(got))
