@@ -41,6 +41,9 @@ def run(*args):
     (r"{\TeX}", "TeX"), (r"\LaTeX{} tips", "LaTeX tips"), (r"The \BibTeX\ manual", "The BibTeX manual"),
     (r"H{\`a}n Th{\^e} \Thanh", "Hàn Thê Thanh"), (r"\noopsort{a}1999", "1999"), (r"Ko{\l}odziejska", "Kołodziejska"),
     (r"\emph{Partnership} working", "Partnership working"),
+    # quotes stay as typed, with or without a macro elsewhere in the value (no “ ” ¡ ¿ ligatures)
+    (r"\& 'domain consensus''", "& 'domain consensus''"), (r"\TeX\ !`", "TeX !`"), (r"\& ``", "& ``"),
+    ("'domain consensus''", "'domain consensus''"),
 ])
 def test_latex_macros_that_name_things_are_kept(latex, text):
     assert decode_latex(latex) == text
@@ -86,6 +89,16 @@ def test_truncated_ris_record_is_an_error_naming_its_line():
     with pytest.raises(SourceParseError) as exc:
         read_ris(FIX / "truncated.ris")
     assert "truncated.ris:7:" in str(exc.value) and "ER  -" in str(exc.value)
+
+
+@pytest.mark.parametrize("family, given", [("0", "AND 0"), ("Smith and Co", "J"), ("AND", "0"), ("Anderson", "Band")])
+def test_a_name_with_the_word_and_in_any_case_stays_one_name(tmp_path, family, given):
+    # BibTeX splits a name list at "and" in any case: the writer braces such a part, keeping the given name
+    f = tmp_path / "i.json"
+    f.write_text(json.dumps([{"id": "k", "type": "book", "title": "T", "issued": {"date-parts": [[2000]]},
+                              "author": [{"family": family, "given": given}]}]), encoding="utf-8")
+    src = decoded(read_csl_json(f))[0]
+    assert [(p.family, p.given) for p in src.authors] == [(family, given)]
 
 
 def test_csl_json_names_translators_container_authors_and_key_alias(data_copy):
@@ -194,8 +207,8 @@ def test_dedupe_lookalikes_get_their_verdicts():
 
 _word = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Z")), min_size=1, max_size=10)
 _text = st.lists(_word, min_size=1, max_size=4).map(" ".join)  # whitespace is folded to single spaces
-_plain = _text.filter(lambda t: " and " not in t.lower() and not set(t) & set(",{}\\~"))  # bibtexparser splits
-_name = st.fixed_dictionaries({"family": _plain, "given": _plain})  # names with a literal brace wrongly (NOTES)
+_plain = _text.filter(lambda t: not set(t) & set(",{}\\~"))  # bibtexparser splits names with a literal brace
+_name = st.fixed_dictionaries({"family": _plain, "given": _plain})  # wrongly (NOTES); "and" in any case is braced
 
 
 @settings(max_examples=80, deadline=None)

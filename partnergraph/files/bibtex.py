@@ -42,6 +42,8 @@ STATUS_VALUES = {"complete": "Complete", "incomplete": "Incomplete", "unidentifi
 
 _FIELD_START = re.compile(r"[,\n]\s*[A-Za-z][A-Za-z0-9_:.+-]*\s*=\s*[{\"]")
 _NEEDS_LATEX = re.compile(r"[\\{}~$]|--")
+#: the quote ligatures pylatexenc would turn into “ ” ¡ ¿ (two backticks, two apostrophes, !` and ?`), unless escaped
+_QUOTE_LIGATURE = re.compile(r"(?<!\\)(`(?=`)|'(?=')|[!?](?=`))")
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,8 +207,8 @@ def decode_latex(value: str) -> str:
         if "\\" not in out and "~" not in out:
             out = out.replace("---", "\u2014").replace("--", "\u2013")
             return out.replace("{", "").replace("}", "").strip()
-    try:
-        return _latex()(value).strip()
+    try:  # quotes stay as typed (``''``, a backtick), as on the fast path: pylatexenc would make ligatures of them
+        return _latex()(_QUOTE_LIGATURE.sub(r"\1{}", value)).strip()
     except Exception:  # pylatexenc is lenient; keep the raw value rather than lose it
         return value
 

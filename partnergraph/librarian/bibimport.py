@@ -225,13 +225,18 @@ def braced(text: str) -> str:
 def person_bib(family: str, given: str = "", organisation: bool = False, suffix: str = "") -> str:
     """One name as BibTeX writes it: ``Family, Given``, ``Family, Jr., Given``, ``{Organisation Whole}``."""
     family, given, suffix = bib_escape(family), bib_escape(given), bib_escape(suffix)
-    if organisation or (" and " in family.lower()):
+    if organisation:
         return "{" + family + "}"
+    # BibTeX splits names at the word "and" in any case ("Smith, AND Jo" is two names): such a part is braced
+    family, given, suffix = (("{" + p + "}" if _AND_WORD.search(p) else p) for p in (family, given, suffix))
     if suffix:
         return f"{family}, {suffix}, {given}"
-    if "," in given:
+    if "," in given and not given.startswith("{"):
         given = "{" + given + "}"
     return f"{family}, {given}" if given else family
+
+
+_AND_WORD = re.compile(r"(?<![^\s{}])and(?![^\s{}])", re.I)
 
 
 def safe_url(text: str) -> str:
