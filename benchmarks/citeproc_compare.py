@@ -1,6 +1,7 @@
 """How many of the hand-formatted references (tests/fixtures/cite/references.json) each CSL processor gets
 right: pandoc's citeproc (pypandoc-binary) and citeproc-py, both with the same official CSL styles and the
-same CSL-JSON items (``outputs.citation.cite_item``). Compared as plain text (italics and link marks removed,
+same CSL-JSON items (``outputs.citation.cite_item`` for the style). Compared as plain text (italics and link marks
+removed,
 since citeproc-py's plain formatter has no italics).
 
     python benchmarks/citeproc_compare.py
@@ -42,8 +43,8 @@ def citeproc_py(items: list[dict], style: str, locale: str) -> dict[str, str]:
 def main() -> None:
     fx = json.loads((ROOT / "tests/fixtures/cite/references.json").read_text(encoding="utf-8"))
     by = {s.key: s for s in parse_bibtex_text((ROOT / "data/sources.bib").read_text(encoding="utf-8")).sources}
-    items = [cite_item(by[k]) for k in fx["keys"]]
     for style, locale in (("harvard", "en-GB"), ("apa", "en-US")):
+        items = [cite_item(by[k], style) for k in fx["keys"]]  # the style's data rules (APA: sentence case)
         want = {e["key"]: plain(e["expected"]) for e in fx[style]}
         order = [e["key"] for e in fx[style]]
         pandoc = {r.key: plain(r.text) for r in format_items(items, style, locale, to="markdown")}

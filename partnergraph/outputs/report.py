@@ -1,8 +1,9 @@
 """The evidence report: a summary per claim kind and per quality cell, every claim with its sources, and a
 formatted bibliography — as Markdown or as a single HTML page.
 
-The bibliography is formatted by pandoc's citeproc with an official CSL style (default Cite Them Right
-Harvard, ``harvard-cite-them-right``; see :mod:`.citation`). Every text from the data is escaped for the output format.
+The bibliography is formatted by pandoc's citeproc with a CSL style (default Cite Them Right Harvard,
+``harvard-cite-them-right-in``: the official style with "in" before an unedited book; see :mod:`.citation`).
+Every text from the data is escaped for the output format.
 
 >>> import partnergraph as pg
 >>> text = report_text(pg.load(), "md")
@@ -41,7 +42,7 @@ __all__ = [
 ]
 
 FORMATS = ("md", "html")
-CSL_STYLE = "harvard-cite-them-right"
+CSL_STYLE = "harvard-cite-them-right-in"
 CSL_TYPES = {"article": "article-journal", "book": "book", "incollection": "chapter", "inbook": "chapter",
              "techreport": "report", "phdthesis": "thesis", "mastersthesis": "thesis", "misc": "document",
              "online": "webpage", "inproceedings": "paper-conference", "legislation": "legislation"}
@@ -134,7 +135,7 @@ def _harvard(item: dict) -> str:
 def bibliography(g, keys: list[str] | None = None, style: str = "harvard",
                  locale: str | None = None) -> tuple[list[Reference], str]:
     """Formatted references for ``keys`` (default: every source), sorted as the style sorts them, and the name
-    of the formatter used (``pandoc citeproc, harvard-cite-them-right``): pandoc's citeproc with the CSL
+    of the formatter used (``pandoc citeproc, harvard-cite-them-right-in``): pandoc's citeproc with the CSL
     ``style`` (see :data:`~.citation.STYLES`, or a ``.csl`` file)."""
     nxg = g.nx
     if keys is None:
@@ -142,7 +143,7 @@ def bibliography(g, keys: list[str] | None = None, style: str = "harvard",
     parsed = {}
     if g.data is not None:
         parsed = parse_bibtex(g.data.sources_path).by_key()
-    items = [cite_item(parsed[k]) if k in parsed else _csl_item(None, nxg.nodes["source:" + k]) for k in keys]
+    items = [cite_item(parsed[k], style) if k in parsed else _csl_item(None, nxg.nodes["source:" + k]) for k in keys]
     refs = [Reference(r.key, r.text) for r in format_items(items, style, locale)]
     return refs, f"pandoc citeproc, {style_path(style).stem}"
 
