@@ -14,7 +14,7 @@ from partnergraph.cli import main
 from partnergraph.core.errors import PartnergraphError
 from partnergraph.files.bibtex import parse_bibtex, parse_bibtex_text
 from partnergraph.files.datadir import default_data_dir
-from partnergraph.outputs.bibexport import csl_item
+from partnergraph.outputs.bibexport import csl_item, to_csljson
 from partnergraph.outputs.citation import cite_item, format_items, format_references, style_path
 
 FIXTURE = json.loads((Path(__file__).parent / "fixtures/cite/references.json").read_text(encoding="utf-8"))
@@ -94,7 +94,8 @@ def test_mapping_editors_chapters_reports_theses_web_pages_series_organisations(
 
 def test_et_al_is_carried_by_the_last_named_author_only_when_formatting():
     s = parse_bibtex_text("@misc{k, author = {Smith, Jane and others}, title = {T}, year = 2004}").sources[0]
-    assert "and others" in csl_item(s)["note"]  # the export keeps its marker
+    assert "tex.andothers: author" in to_csljson([s])  # the export keeps its marker, as a note line
+    assert csl_item(s)["author"] == [{"family": "Smith", "given": "Jane"}]
     assert cite_item(s)["author"] == [{"family": "Smith", "given": "Jane"}, {"literal": "et al."}]
     assert "note" not in cite_item(s)
 

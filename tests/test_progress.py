@@ -1,4 +1,5 @@
-"""The progress bar of long imports: drawn on a terminal over PROGRESS_MIN entries, never in a pipe or file."""
+"""The progress bar of long imports and exports: drawn on a terminal over PROGRESS_MIN entries, never in a pipe or
+file."""
 
 from __future__ import annotations
 
@@ -31,3 +32,18 @@ def test_quiet_when_short_or_not_a_terminal():
     with progress_bar("Checking entries", term)(items[:10]) as it:
         assert list(it) == items[:10]
     assert term.getvalue() == ""
+
+
+def test_a_long_export_shows_a_bar_and_writes_the_same_text():
+    from partnergraph.files.bibtex import parse_bibtex_text
+    from partnergraph.outputs.bibexport import export_sources
+
+    bib = "".join(f"@book{{k{i}, author = {{Lee, Kim}}, title = {{T {i}}}, year = 2000}}\n"
+                  for i in range(PROGRESS_MIN + 10))
+    sources = parse_bibtex_text(bib).sources
+    for to in ("bibtex", "ris", "csljson", "biblatex"):
+        term, pipe = Terminal(), io.StringIO()
+        drawn = export_sources(sources, to, progress=progress_bar("Exporting", term))
+        assert drawn == export_sources(sources, to, progress=progress_bar("Exporting", pipe)) == \
+            export_sources(sources, to)
+        assert f"{len(sources)}/{len(sources)}" in term.getvalue() and pipe.getvalue() == ""

@@ -153,7 +153,7 @@ def bib_export(keys, to, output, sel, data, store):
         sub = filtered_graph(load_graph(data, store), sel)
         wanted |= {n.split(":", 1)[1] for n, a in sub.nodes(data=True) if a.get("kind") == "source"}
     chosen = [s for s in lib.sources if s.key in wanted] if (keys or not sel.empty) else list(lib.sources)
-    text = export_sources(chosen, to)
+    text = export_sources(chosen, to, progress=progress_bar(f"Exporting ({to})"))
     if output:
         write_atomic_bytes(Path(output), text.encode("utf-8"))
         click.echo(f"{len(chosen)} source(s) written to {output} ({to})", err=True)

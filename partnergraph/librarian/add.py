@@ -37,6 +37,7 @@ def add_entries(files: list[str | Path], data=None, *, dry_run: bool = False, lo
     with writing(data, dry_run=dry_run, lock_timeout=lock_timeout) as d:
         sources = parse_sources(d)
         taken = {s.key.lower() for s in sources}
+        known = {k.strip().lower(): s for s in sources for k in [s.key, *s.get("ids").split(",")] if k.strip()}
         index = DedupeIndex([record_from_source(s) for s in sources])
         plan = Plan(d)
         pending = [(imp, e) for imp in imports for e in imp.entries]
@@ -59,10 +60,18 @@ def add_entries(files: list[str | Path], data=None, *, dry_run: bool = False, lo
                     plan.rows.append(AddRow(where, e.line, "skipped", e.key or "", "a field holds a control "
                                             f"character ({control_char(e.text(key='x'))})", unit))
                     continue
-                if not (src.title or src.authors or src.editors or src.get("doi") or src.get("isbn")):
+                same = known.get((e.key or "").lower())
+                if same is not None and _fields(same) == _fields(src):  # an exported entry coming back as it was
+                    plan.rows.append(AddRow(where, e.line, "duplicate", same.key, "same key and fields", unit))
+                    continue
+                if not (src.title or src.authors or src.editors or src.get("doi") or src.get("isbn")) and not (
+                        src.get("status") and src.get("note")):  # unless partnergraph's own entry for a work
+                    # known only by what its note says (a reference known by its number in a review)
                     plan.rows.append(AddRow(where, e.line, "skipped", e.key or "", "no title, author, DOI or ISBN: "
                                             "nothing to identify the work by", unit))
                     continue
+                if e.key:
+                    known.setdefault(e.key.lower(), src)
                 key = e.key if e.key and keeps_own_key(e.key, src, taken) else key_for(src, taken)
                 rec = record_from_source(Source(key, src.entry_type, src.fields, 0, 0, src.authors, src.editors))
                 found = index.matches(rec)
@@ -99,6 +108,16 @@ def add_entries(files: list[str | Path], data=None, *, dry_run: bool = False, lo
             plan.sources = (old + sep + (nl + nl.join(texts)).replace("\r\n", "\n").replace("\n", nl)).encode("utf-8")
         apply(plan, dry_run=dry_run)
     return plan
+
+
+_BIBLATEX_NAMES = {"journaltitle": "journal", "location": "address"}
+_BIBLATEX_SUBTYPES = {"techreport", "phdthesis", "mathesis"}  # @report/@thesis's type, as biblatex writes them
+
+
+def _fields(src: Source) -> dict[str, str]:
+    """The fields that say an entry is the one exported (biblatex's names read as BibTeX's; not ``ids``)."""
+    return {_BIBLATEX_NAMES.get(k, k): v for k, v in src.fields.items()
+            if k != "ids" and not (k == "type" and v in _BIBLATEX_SUBTYPES)}
 
 
 def _identifier_problems(src: Source) -> dict[str, str]:

@@ -39,6 +39,8 @@ __all__ = [
     "bib_escape",
     "bib_value",
     "braced",
+    "date_fields",
+    "extra_note_fields",
     "has_field",
     "keeps_own_key",
     "key_for",
@@ -220,6 +222,70 @@ def bib_escape(text: str) -> str:
 
 def braced(text: str) -> str:
     return "{" + text + "}"
+
+
+#: a note line that carries a field (``tex.seedfile: 000_ab.txt``: Better BibTeX's convention for Zotero's Extra
+#: field, which partnergraph's RIS and CSL-JSON exports use for what those formats cannot carry)
+_EXTRA_LINE = re.compile(r"^tex\.([A-Za-z][A-Za-z0-9_-]{0,63}):[ \t]?(.*)$")
+
+
+def extra_note_fields(etype: str, fields: list[tuple[str, str]], note_lines: list[str]) -> tuple[str, list[str]]:
+    """Fields carried as ``tex.NAME: value`` note lines added to ``fields`` (one the record already has stays
+    as the record gives it); ``tex.entrytype`` is the entry type, ``tex.andothers: author`` ends that name list
+    with "and others". Returns the entry type and the note's other lines.
+
+    >>> f = [("author", "{Randall, J.}")]
+    >>> extra_note_fields("misc", f, ["Cited twice.", "tex.seedfile: a.txt", "tex.andothers: author",
+    ...                              "tex.entrytype: online"])
+    ('online', ['Cited twice.'])
+    >>> f
+    [('author', '{Randall, J. and others}'), ('seedfile', '{a.txt}')]
+    """
+    rest = []
+    for line in note_lines:
+        m = _EXTRA_LINE.match(line.strip())
+        if not m:
+            rest.append(line)
+            continue
+        name, value = m.group(1).lower(), m.group(2).strip()
+        have = {n for n, _ in fields}
+        if name == "entrytype" and re.fullmatch(r"[a-z]{2,32}", value.lower()):
+            etype = value.lower()
+        elif name == "andothers":
+            for which in (w.strip().lower() for w in value.split(",")):
+                i = next((i for i, (n, _) in enumerate(fields) if n == which), None)
+                if i is not None and not fields[i][1].rstrip("}").lower().endswith(" and others"):
+                    fields[i] = (which, fields[i][1][:-1] + " and others}")
+        elif name not in have and value:
+            text = braced(safe_url(value) if name in ("url", "doi") else bib_escape(value))
+            # the record's value under another name of the same slot (a publisher read as such that was an
+            # organization): the line gives its name back
+            i = next((i for i, (n, v) in enumerate(fields) if v == text and _SLOTS.get(n, n) == _SLOTS.get(name)),
+                     None)
+            if i is not None:
+                fields[i] = (name, text)
+            else:
+                fields.append((name, text))
+    return etype, rest
+
+
+#: fields a format keeps in one place (RIS PB, CSL publisher …): a tex line may rename one of them
+_SLOTS = {**dict.fromkeys(("publisher", "institution", "school", "organization"), "publisher"),
+          **dict.fromkeys(("address", "location"), "place"),
+          **dict.fromkeys(("journal", "journaltitle", "booktitle", "howpublished", "series"), "container"),
+          **dict.fromkeys(("isbn", "issn", "number"), "number")}
+
+
+def date_fields(year: str, iso: str) -> list[tuple[str, str]]:
+    """A full date as BibTeX writes it beside its year (``month = jun``, ``day``), as ``sources.bib`` does; a
+    date of another year stays ``date``."""
+    parts = iso.split("-")
+    if len(parts) < 2 or parts[0] != year or not 1 <= int(parts[1]) <= 12:
+        return [("date", braced(iso))] if iso and iso != year else []
+    out = [("month", MONTHS[int(parts[1]) - 1])]
+    if len(parts) > 2:
+        out.append(("day", braced(str(int(parts[2])))))
+    return out
 
 
 def person_bib(family: str, given: str = "", organisation: bool = False, suffix: str = "") -> str:

@@ -17,7 +17,16 @@ from pathlib import Path
 
 from ..core.errors import SourceParseError
 from ..files.datadir import read_text
-from .bibimport import ImportedEntry, ImportFile, bib_escape, braced, person_bib, safe_url
+from .bibimport import (
+    ImportedEntry,
+    ImportFile,
+    bib_escape,
+    braced,
+    date_fields,
+    extra_note_fields,
+    person_bib,
+    safe_url,
+)
 
 __all__ = [
     "CSL_NAME_FIELDS",
@@ -178,7 +187,7 @@ def _entry(path: Path, line: int, item: dict, index: int) -> ImportedEntry:
     if year:
         f.append(("year", braced(year)))
         if len(iso) > 4:
-            f.append(("date", braced(iso)))
+            f.extend(date_fields(year, iso))
     if item.get("page") not in (None, ""):
         pages = bib_escape(re.sub(r"\s*[-\u2013]+\s*", "-", str(item["page"])))
         f.append(("pages", braced(pages.replace("-", "--"))))
@@ -201,6 +210,10 @@ def _entry(path: Path, line: int, item: dict, index: int) -> ImportedEntry:
             _date(item[var], var)
     done = {"id", "citation-key", "type", "title", "container-title", "issued", "page", "publisher", "number",
             "accessed", *CSL_NAME_FIELDS}
+    note_lines = item["note"].splitlines() if isinstance(item.get("note"), str) else []
+    if note_lines:  # Zotero's Extra: tex.NAME lines are fields (added below, after the item's own)
+        item = dict(item, note="; ".join(x.strip() for x in extra_note_fields(etype, [], note_lines)[1]
+                                         if x.strip()))
     names = {n for n, _ in f}
     for var, value in item.items():
         if var in done or value in (None, "", [], {}):
@@ -220,6 +233,8 @@ def _entry(path: Path, line: int, item: dict, index: int) -> ImportedEntry:
         names.add(name)
         text_value = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
         f.append((name, braced(bib_escape(str(text_value)))))
+    if note_lines:
+        etype, _ = extra_note_fields(etype, f, note_lines)
     key = item.get("citation-key")
     if key in (None, "") and item.get("id") is not None:
         key = item["id"]

@@ -8,7 +8,9 @@ What each exporter puts where (and where this reader takes it from):
   and its kind ``M3`` (``type``);
 - a conference paper: Zotero writes the proceedings' title as ``C3`` and the conference's name as ``T2``
   (→ ``booktitle`` and ``eventtitle``); with no ``C3`` (EndNote) ``T2`` is the book title;
-- ``Smith, Jane, Jr.`` is family, given, suffix (→ BibTeX ``Smith, Jr., Jane``); ``Y2`` is the access date.
+- ``Smith, Jane, Jr.`` is family, given, suffix (→ BibTeX ``Smith, Jr., Jane``); ``Y2`` is the access date;
+- a full ``DA`` of the record's year is ``month`` and ``day``; an ``N1`` line ``tex.NAME: value`` is the field
+  NAME (what partnergraph's export could not put in a tag, :func:`.bibimport.extra_note_fields`).
 
 A record must end with ``ER  -``: a record left open (a truncated file) is an error naming its line.
 
@@ -23,7 +25,16 @@ from pathlib import Path
 
 from ..core.errors import SourceParseError
 from ..files.datadir import read_text
-from .bibimport import ImportedEntry, ImportFile, bib_escape, braced, person_bib, safe_url
+from .bibimport import (
+    ImportedEntry,
+    ImportFile,
+    bib_escape,
+    braced,
+    date_fields,
+    extra_note_fields,
+    person_bib,
+    safe_url,
+)
 
 __all__ = [
     "RIS_TYPES",
@@ -167,7 +178,7 @@ def _entry(path: Path, line: int, r: dict) -> ImportedEntry:
     if r.get("date"):
         d = r["date"].strip().strip("/").replace("/", "-")
         if re.fullmatch(r"\d{4}(-\d{2}){0,2}", d) and d != (m.group(0) if m else ""):
-            f.append(("date", braced(d)))
+            f.extend(date_fields(m.group(0) if m else "", d))
     if r.get("volume"):
         f.append(("volume", braced(bib_escape(r["volume"]))))
     number = r.get("number")
@@ -212,8 +223,10 @@ def _entry(path: Path, line: int, r: dict) -> ImportedEntry:
         f.append(("abstract", braced(bib_escape(r["abstract"]))))
     notes_text = r.get("notes")
     if notes_text:
-        f.append(("note", braced(bib_escape("; ".join(notes_text) if isinstance(notes_text, list)
-                                            else notes_text))))
+        lines = notes_text if isinstance(notes_text, list) else [notes_text]
+        etype, lines = extra_note_fields(etype, f, [x for ln in lines for x in str(ln).splitlines()])
+        if lines:
+            f.append(("note", braced(bib_escape("; ".join(lines)))))
     for name, value in r.items():
         if name in _DONE or not value:
             continue

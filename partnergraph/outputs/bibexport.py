@@ -3,7 +3,9 @@ BibLaTeX (types and fields renamed as biblatex names them), RIS (as Zotero reads
 
 The BibTeX → CSL mapping here is the one the formatted references use too: editors, a chapter's book and its
 editors, a report's number and institution, a thesis's kind and university, a web page's access date, series,
-organisations as literal names, ``and others`` kept (CSL has no "et al." marker: it is noted in ``note``).
+organisations as literal names. What RIS or CSL-JSON has no place for (the project's fields, ``and others``,
+``howpublished`` …) goes in the note as ``tex.NAME: value`` lines (:func:`extra_fields`), which ``bib add``
+reads back: every entry comes back whole.
 
 >>> from partnergraph.files.bibtex import parse_bibtex_text
 >>> s = parse_bibtex_text('@techreport{a, author = {{Audit Commission}}, title = {T}, institution = {AC},'
@@ -17,6 +19,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
+from contextlib import nullcontext
 
 from ..files.bibtex import Person, Source, split_people
 
@@ -24,8 +28,12 @@ __all__ = [
     "BIB_FORMATS",
     "CSL_TYPES",
     "RIS_TYPES",
+    "CARRIES",
+    "EXTRA_PREFIX",
+    "ROUND_TRIP_TYPES",
     "csl_item",
     "export_sources",
+    "extra_fields",
     "to_biblatex",
     "to_bibtex",
     "to_csljson",
@@ -88,8 +96,6 @@ def csl_item(s: Source) -> dict:
     for bib, csl in (("translator", "translator"), ("bookauthor", "container-author")):
         if f.get(bib):
             item[csl] = _names(split_people(f[bib])[0])
-    if s.et_al:
-        item["note"] = (f.get("note", "") + "; " if f.get("note") else "") + "and others (et al.)"
     container = f.get("journal") or f.get("journaltitle") or f.get("booktitle")
     pairs = (("title", "title"), ("volume", "volume"), ("edition", "edition"), ("series", "collection-title"),
              ("doi", "DOI"), ("url", "URL"), ("isbn", "ISBN"), ("issn", "ISSN"), ("abstract", "abstract"),
@@ -127,17 +133,78 @@ def csl_item(s: Source) -> dict:
         accessed = _date(f["urldate"])
         if accessed:
             item["accessed"] = accessed
-    if f.get("note") and "note" not in item:
+    if f.get("note"):
         item["note"] = f["note"]
     return item
 
 
-def to_bibtex(sources: list[Source]) -> str:
+# ---------------------------------------------------------------- what a format cannot carry
+#: the prefix of a note line that carries a field the format has no place for (``tex.seedfile: 000_ab.txt``):
+#: Better BibTeX's convention for Zotero's Extra field, which Zotero fills from CSL-JSON's ``note``; ``bib add``
+#: reads such lines back into fields
+EXTRA_PREFIX = "tex."
+#: entry types that come back as themselves from RIS and CSL-JSON (others are noted as ``tex.entrytype``)
+ROUND_TRIP_TYPES = frozenset({"article", "book", "incollection", "inproceedings", "techreport", "phdthesis",
+                              "unpublished", "misc"})
+_BOTH = {"author", "editor", "title", "year", "month", "day", "date", "volume", "edition", "doi", "url",
+         "urldate", "abstract", "language", "shorttitle", "pages", "note", "keywords", "series", "type"}
+#: the fields each format carries in its own tags or variables (publisher, container, number and identifiers
+#: are decided per entry: see :func:`extra_fields`)
+CARRIES = {"ris": frozenset(_BOTH | {"address"}),
+           "csljson": frozenset(_BOTH | {"address", "translator", "bookauthor", "chapter", "eventtitle", "isbn",
+                                         "issn", "number"})}
+_PUBLISHERS = ("publisher", "institution", "school", "organization")
+
+
+def _publisher_back(entry_type: str) -> str:
+    return "institution" if entry_type == "techreport" else "school" if entry_type == "phdthesis" else "publisher"
+
+
+def extra_fields(s: Source, to: str) -> list[tuple[str, str]]:
+    """The fields of ``s`` that format ``to`` (``ris`` or ``csljson``) has no place for, or would bring back
+    under another name: written as ``tex.NAME: value`` note lines, so the entry comes back whole. The author
+    list's "and others" is ``tex.andothers: author`` (neither format can mark it)."""
+    f = s.fields
+    native = set(CARRIES[to])
+    used = next((n for n in _PUBLISHERS[:3 if to == "ris" else 4] if f.get(n)), None)
+    if used is not None and used == _publisher_back(s.entry_type):
+        native.add(used)
+    container = next((n for n in ("journal", "journaltitle", "booktitle") if f.get(n)), None)
+    if container == "journal" and s.entry_type == "article" or \
+            container == "booktitle" and s.entry_type in ("incollection", "inproceedings"):
+        native.add(container)
+    if to == "ris":
+        native.add("number")  # IS, or a report's SN (its number, as Zotero writes it)
+        sn = None if s.entry_type == "techreport" else "issn" if f.get("issn") else "isbn" if f.get("isbn") else None
+        if sn and sn == ("isbn" if s.entry_type in ("book", "incollection") or _isbn_like(f[sn]) else "issn"):
+            native.add(sn)  # one SN: read back as an ISBN for a book or an ISBN-like number, else an ISSN
+        if f.get("type") and s.entry_type == "misc" and f["type"].lower() == "act":
+            native.discard("type")  # written as M3 only for a thesis or report; an Act's type goes as a line
+    if s.entry_type == "misc" and f.get("type", "").lower() == "act" and to == "csljson":
+        native.add("type")
+    out = [(k, v) for k, v in f.items() if k not in native]
+    if s.entry_type not in ROUND_TRIP_TYPES:
+        out.insert(0, ("entrytype", s.entry_type))
+    if s.et_al:
+        out.append(("andothers", "author"))
+    return out
+
+
+def _isbn_like(value: str) -> bool:  # as the RIS reader decides an SN is an ISBN
+    digits = re.sub(r"[^0-9Xx]", "", value)
+    return len(digits) in (10, 13) and not re.fullmatch(r"\d{4}-\d{3}[\dXx]", value.strip())
+
+
+def _extra_lines(s: Source, to: str) -> list[str]:
+    return [f"{EXTRA_PREFIX}{k}: {v}" for k, v in extra_fields(s, to)]
+
+
+def to_bibtex(sources: Iterable[Source]) -> str:
     """The entries as ``sources.bib`` has them (every byte of each entry)."""
     return "\n".join(s.raw.strip() + "\n" for s in sources)
 
 
-def to_biblatex(sources: list[Source]) -> str:
+def to_biblatex(sources: Iterable[Source]) -> str:
     """The entries with biblatex's types and field names (``journaltitle``, ``location``, ``@report`` …)."""
     out = []
     for s in sources:
@@ -153,12 +220,20 @@ def to_biblatex(sources: list[Source]) -> str:
     return "\n".join(out)
 
 
-def to_csljson(sources: list[Source]) -> str:
-    """A CSL-JSON list (UTF-8, indented), one item per source."""
-    return json.dumps([csl_item(s) for s in sources], ensure_ascii=False, indent=2) + "\n"
+def to_csljson(sources: Iterable[Source]) -> str:
+    """A CSL-JSON list (UTF-8, indented), one item per source; what CSL has no variable for is in ``note``, one
+    ``tex.NAME: value`` line each (:func:`extra_fields`)."""
+    items = []
+    for s in sources:
+        item = csl_item(s)
+        lines = ([item["note"]] if item.get("note") else []) + _extra_lines(s, "csljson")
+        if lines:
+            item["note"] = "\n".join(lines)
+        items.append(item)
+    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
 
 
-def to_ris(sources: list[Source]) -> str:
+def to_ris(sources: Iterable[Source]) -> str:
     """RIS records as Zotero and EndNote read them (``ID`` is the citation key)."""
     import rispy
 
@@ -169,7 +244,9 @@ def to_ris(sources: list[Source]) -> str:
         r: dict = {"type_of_reference": ty, "id": s.key}
 
         def people(ps: tuple[Person, ...]) -> list[str]:
-            return [p.family if p.organisation or not p.given else f"{p.family}, {p.given}" for p in ps]
+            # a family name alone ends with a comma ("Keele,"): without one, a reader takes it for an organisation
+            return [p.family if p.organisation else f"{p.family}, {p.given}" if p.given else p.family + ","
+                    for p in ps]
 
         if s.authors:
             r["authors"] = people(s.authors)
@@ -194,11 +271,9 @@ def to_ris(sources: list[Source]) -> str:
             if f.get(bib):
                 r[ris] = f[bib]
         if f.get("number"):
-            r["issn" if ty == "RPRT" and not f.get("issn") else "number"] = f["number"]
-        if f.get("issn") and "issn" not in r:
-            r["issn"] = f["issn"]
-        if f.get("isbn") and "issn" not in r:
-            r["issn"] = f["isbn"]
+            r["issn" if ty == "RPRT" else "number"] = f["number"]  # a report's SN is its number (Zotero)
+        if ty != "RPRT" and (f.get("issn") or f.get("isbn")):
+            r["issn"] = f.get("issn") or f["isbn"]
         pages = f.get("pages", "").replace("\u2013", "-").replace("--", "-")
         if pages:
             sp, _, ep = pages.partition("-")
@@ -210,20 +285,24 @@ def to_ris(sources: list[Source]) -> str:
             r["publisher"] = publisher
         if f.get("address") or f.get("location"):
             r["place_published"] = f.get("address") or f.get("location")
-        if f.get("type") and ty == "THES":
+        if f.get("type") and not (s.entry_type == "misc" and f["type"].lower() == "act"):
             r["type_of_work"] = f["type"]
         if f.get("url"):
             r["urls"] = [f["url"]]
         if f.get("urldate"):
             r["access_date"] = f["urldate"]
-        if f.get("note"):
-            r["notes"] = [f["note"]]
+        notes = ([f["note"]] if f.get("note") else []) + _extra_lines(s, "ris")
+        if notes:
+            r["notes"] = notes
         if f.get("keywords"):
             r["keywords"] = [k.strip() for k in f["keywords"].split(",") if k.strip()]
         records.append(r)
     return re.sub(r"(?m)^\d+\.\n", "", rispy.dumps(records))  # rispy numbers records; RIS does not
 
 
-def export_sources(sources: list[Source], to: str) -> str:
-    """The sources in one of :data:`BIB_FORMATS`."""
-    return {"bibtex": to_bibtex, "biblatex": to_biblatex, "ris": to_ris, "csljson": to_csljson}[to](sources)
+def export_sources(sources: list[Source], to: str, progress=None) -> str:
+    """The sources in one of :data:`BIB_FORMATS`. ``progress``, when given, is called with the list of sources
+    and returns a context manager yielding them as each is converted (``click.progressbar``)."""
+    convert = {"bibtex": to_bibtex, "biblatex": to_biblatex, "ris": to_ris, "csljson": to_csljson}[to]
+    with progress(sources) if progress else nullcontext(sources) as each:
+        return convert(each)

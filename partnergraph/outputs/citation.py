@@ -177,10 +177,10 @@ def _english(s: Source) -> bool:
 
 def cite_item(s: Source, style: str = "harvard") -> dict:
     """:func:`~.bibexport.csl_item` for formatting in ``style``: CSL has no "and others" marker, so the last
-    named author carries "et al." (``Kharicha et al. (2004)``, as the review cites it) and the note saying so is
-    dropped; and the style's :func:`data_rules` are applied (for APA: titles, a book's title as a chapter's
-    container and a report's kind in sentence case; a publisher that is the author left out). An Act's title
-    is its name and keeps its case; so do titles of entries in another language.
+    named author carries "et al." (``Kharicha et al. (2004)``, as the review cites it); and the style's
+    :func:`data_rules` are applied (for APA: titles, a book's title as a chapter's container and a report's kind
+    in sentence case; a publisher that is the author left out). An Act's title is its name and keeps its case;
+    so do titles of entries in another language.
 
     >>> from partnergraph.files.bibtex import parse_bibtex_text
     >>> cite_item(parse_bibtex_text('@misc{k, author = {Kharicha and others}, year = 2004}').sources[0])["author"]
@@ -212,11 +212,6 @@ def cite_item(s: Source, style: str = "harvard") -> dict:
             item["author"][-1] = {"literal": (last.get("literal") or last["family"]) + " et al."}
         else:
             item["author"].append({"literal": "et al."})
-        note = item.get("note", "").replace("; and others (et al.)", "").replace("and others (et al.)", "")
-        if note:
-            item["note"] = note
-        else:
-            item.pop("note", None)
     return item
 
 
