@@ -21,11 +21,13 @@ that server, not here.
 
 ``partnergraph`` on the blocks' PATH is this checkout's CLI, imported once and forked per command
 (tests/docshell.py) on the block's terminal; ``PARTNERGRAPH_DOCS_FRESH=1`` runs a fresh process per command
-instead, and a test checks that both print the same.
+instead, and a test checks that both print the same. ``python scripts/doc_transcripts.py [--write] [PAGE…]``
+runs the pages the same way and lists (or writes back) the outputs that differ.
 """
 
 from __future__ import annotations
 
+import contextlib
 import doctest
 import os
 import pty
@@ -62,6 +64,8 @@ BLOCK_SECONDS = 120
 class Command:
     text: str
     expected: list[str] = field(default_factory=list)
+    output_at: int = 0  # the line of the block where its output starts
+    printed: list[str] | None = None  # what it printed, when that is not what the page shows
 
 
 @dataclass
@@ -105,7 +109,7 @@ def _commands(block: Block) -> list[Command]:
             while _open(cmd) and i + 1 < len(lines):
                 i += 1
                 cmd += "\n" + lines[i]
-            commands.append(Command(cmd))
+            commands.append(Command(cmd, output_at=i + 1))
         elif commands:
             commands[-1].expected.append(line.rstrip())
         else:
@@ -169,10 +173,10 @@ def _trim(lines: list[str]) -> list[str]:
 
 
 # ------------------------------------------------------------------ the shell the blocks run in
-@pytest.fixture(scope="module")
-def docshell(tmp_path_factory):
-    """The forked ``partnergraph`` (tests/docshell.py), stopped with every child it still has at the end."""
-    d = tmp_path_factory.mktemp("docshell")
+@contextlib.contextmanager
+def forked_cli(d: Path):
+    """The forked ``partnergraph`` (tests/docshell.py) listening in folder ``d``, stopped with every child it
+    still has at the end."""
     sock = d / "cli.sock"
     log = (d / "server.log").open("wb")
     env = dict(_environment(), PYTHONPATH=str(ROOT))
@@ -183,18 +187,18 @@ def docshell(tmp_path_factory):
     while not sock.exists() and server.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
     assert sock.exists(), f"the docs' partnergraph did not start: {(d / 'server.log').read_text()}"
-    yield sock
-    server.terminate()
-    server.wait(10)
-    log.close()
+    try:
+        yield sock
+    finally:
+        server.terminate()
+        server.wait(10)
+        log.close()
 
 
-@pytest.fixture(scope="module")
-def shims(tmp_path_factory, docshell) -> Path:
-    """``partnergraph`` (forked, or fresh with PARTNERGRAPH_DOCS_FRESH=1), ``python`` and ``python3`` on PATH:
-    this interpreter and this checkout."""
-    d = tmp_path_factory.mktemp("bin")
-    client = f'"{sys.executable}" -S -E "{ROOT / "tests" / "docshell.py"}" client "{docshell}"'
+def make_shims(d: Path, sock: Path) -> Path:
+    """``partnergraph`` (forked, or fresh with PARTNERGRAPH_DOCS_FRESH=1), ``python`` and ``python3`` in folder
+    ``d``, for the blocks' PATH: this interpreter and this checkout."""
+    client = f'"{sys.executable}" -S -E "{ROOT / "tests" / "docshell.py"}" client "{sock}"'
     fresh = f'"{sys.executable}" -m partnergraph'
     (d / "partnergraph").write_text(
         f'#!/bin/sh\nif [ -n "$PARTNERGRAPH_DOCS_FRESH" ]; then exec {fresh} "$@"; fi\nexec {client} "$@"\n',
@@ -206,11 +210,18 @@ def shims(tmp_path_factory, docshell) -> Path:
     return d
 
 
+@pytest.fixture(scope="module")
+def shims(tmp_path_factory) -> Path:
+    with forked_cli(tmp_path_factory.mktemp("docshell")) as sock:
+        yield make_shims(tmp_path_factory.mktemp("bin"), sock)
+
+
 def _environment() -> dict[str, str]:
     """A user's terminal: no PARTNERGRAPH_* settings but this run's private cache (warm from the other tests)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PARTNERGRAPH_")}
-    env.update(PYTHONPATH=str(ROOT), PARTNERGRAPH_CACHE=os.environ["PARTNERGRAPH_CACHE"], PYTHONUNBUFFERED="1",
-               COLUMNS="120", LC_ALL="C.UTF-8", TERM="dumb")
+    env.update(PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1", COLUMNS="120", LC_ALL="C.UTF-8", TERM="dumb")
+    if os.environ.get("PARTNERGRAPH_CACHE"):
+        env["PARTNERGRAPH_CACHE"] = os.environ["PARTNERGRAPH_CACHE"]
     if os.environ.get("PARTNERGRAPH_DOCS_FRESH"):
         env["PARTNERGRAPH_DOCS_FRESH"] = "1"
     return env
@@ -283,12 +294,34 @@ def _run_pycon(block: Block, work: Path) -> str | None:
     return "".join(failures) or None
 
 
-def _prepare(tmp_path: Path) -> Path:
+def prepare(tmp_path: Path) -> Path:
+    """A page's folder: a copy of the checkout's data/ and tests/fixtures/."""
     work = tmp_path / "work"
     work.mkdir()
     shutil.copytree(ROOT / "data", work / "data")
     shutil.copytree(ROOT / "tests" / "fixtures", work / "tests" / "fixtures")
     return work
+
+
+def run_page(blocks: list[Block], work: Path, shims: Path):
+    """(block, command or None, what is wrong) for each example of the page that does not do what it shows;
+    for a console command, what it printed is the command's ``printed``."""
+    for block in blocks:
+        if block.kind == "python":
+            problem = _run_python(block, work)
+            if problem:
+                yield block, None, problem
+        elif block.kind == "pycon":
+            problem = _run_pycon(block, work)
+            if problem:
+                yield block, None, problem
+        else:
+            for c, got in zip(block.commands, run_block(block, work, shims), strict=True):
+                want = _trim(c.expected)
+                if not matches(want, got):
+                    c.printed = got
+                    yield block, c, (f"{block.id}\n$ {c.text}\n--- the page shows\n" + "\n".join(want)
+                                     + "\n--- it prints\n" + "\n".join(got))
 
 
 PAGE_BLOCKS = {p: [b for b in BLOCKS if b.page == p and b.server is None] for p in PAGES}
@@ -301,20 +334,7 @@ def test_examples_print_what_the_page_shows(page, tmp_path, shims):
     assert not not_here, ("these console blocks install software, start a server, run the tests or reach the "
                           "network: make them "
                           "bash blocks (or mark a server session for tests/test_team_docs.py)\n" + "\n".join(not_here))
-    work = _prepare(tmp_path)
-    wrong = []
-    for block in PAGE_BLOCKS[page]:
-        if block.kind == "python":
-            wrong.append(_run_python(block, work))
-        elif block.kind == "pycon":
-            wrong.append(_run_pycon(block, work))
-        else:
-            for c, got in zip(block.commands, run_block(block, work, shims), strict=True):
-                want = _trim(c.expected)
-                if not matches(want, got):
-                    wrong.append(f"{block.id}\n$ {c.text}\n--- the page shows\n" + "\n".join(want)
-                                 + "\n--- it prints\n" + "\n".join(got))
-    wrong = [w for w in wrong if w]
+    wrong = [w for _block, _command, w in run_page(PAGE_BLOCKS[page], prepare(tmp_path), shims)]
     assert not wrong, "\n\n".join(wrong)
 
 
@@ -340,7 +360,7 @@ def test_a_failing_python_or_pycon_block_is_reported(tmp_path):
 
 def test_forked_and_fresh_commands_print_the_same(tmp_path, shims):
     """What the forked CLI prints on the terminal is what a fresh process prints: tables, notices, errors."""
-    work = _prepare(tmp_path)
+    work = prepare(tmp_path)
     text = ("$ partnergraph stats --format table | head -3\n$ partnergraph claims --kind Driver | tail -n 2\n"
             "$ partnergraph map --source nosuchkey\n$ partnergraph validate --no-shacl\n"
             "$ partnergraph claims --format table | head -n 1\n"
@@ -425,3 +445,22 @@ def test_the_forked_cli_stops_when_the_run_that_started_it_is_gone(tmp_path):
 ])
 def test_what_a_console_block_may_not_do(command, refused):
     assert bool(SETUP.search(command)) is refused
+
+
+def test_the_transcript_script_rewrites_only_what_differs(tmp_path):
+    """scripts/doc_transcripts.py --write puts today's output in place of a stale one, keeps a matching one (with
+    its wildcards) and the indentation of a block in a list."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("doc_transcripts", ROOT / "scripts" / "doc_transcripts.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    page = tmp_path / "page.md"
+    page.write_text("Intro.\n\n```console\n$ echo hello\nstale\n\n$ printf 'a\\nb\\nc\\n'\na\n…\n```\n\n"
+                    "* a list:\n\n  ```console\n  $ echo one; false\n  nothing\n  ```\n", encoding="utf-8")
+    assert script.main([str(page)]) == 1
+    assert script.main(["--write", str(page)]) == 0
+    assert page.read_text(encoding="utf-8") == (
+        "Intro.\n\n```console\n$ echo hello\nhello\n\n$ printf 'a\\nb\\nc\\n'\na\n…\n```\n\n"
+        "* a list:\n\n  ```console\n  $ echo one; false\n  one\n  [exit 1]\n  ```\n")
+    assert script.main([str(page)]) == 0
