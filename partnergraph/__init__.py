@@ -4,9 +4,14 @@
 >>> g = pg.load()
 >>> isinstance(g, pg.EvidenceGraph)
 True
+
+``load`` and ``EvidenceGraph`` are imported when first used, so that a command answered from the answer cache
+(``python -m partnergraph``, :mod:`partnergraph.files.answers`) imports nothing that loads the graph; a type
+checker reads them from ``__init__.pyi``.
 """
 
-from .api import EvidenceGraph, load
+import importlib
+
 from .core.errors import (
     AmbiguousError,
     ClaimSyntaxError,
@@ -37,3 +42,17 @@ __all__ = [
     "__version__",
     "load",
 ]
+
+_FROM_API = ("EvidenceGraph", "load")
+
+
+def __getattr__(name: str):
+    if name in _FROM_API:
+        value = getattr(importlib.import_module(".api", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -1,9 +1,9 @@
 """The ``partnergraph`` command line: thin — it parses options, calls the API and formats the output.
 
 The group :data:`main` and the shared options are in :mod:`.common`; the commands for each kind of user live in
-:mod:`.research` (with :mod:`.themes`), :mod:`.review`, :mod:`.library` and :mod:`.store`, which register on ``main`` when this
-package is imported (the console script is ``partnergraph.cli:main``). ``validate``, ``stats`` and ``sparql``
-are here.
+:mod:`.research` (with :mod:`.themes`), :mod:`.review`, :mod:`.library` and :mod:`.store`, which register on
+``main`` when this package is imported (the console script, ``partnergraph.__main__:main``, runs it when the
+answer cache has no answer). ``validate``, ``stats`` and ``sparql`` are here.
 
 May import: everything (the CLI is the top stage).
 """

@@ -17,6 +17,7 @@ import click
 
 from ..api import load
 from ..core.errors import PartnergraphError, file_error
+from ..files import answers
 from ..files.datadir import default_data_dir
 from ..outputs.formats import FORMATS, render
 
@@ -175,6 +176,7 @@ def output_path(given: Path | str | None, default_name: str, suffixes: tuple[str
     """Where an output goes. No ``-o``: ``partnergraph-output/DEFAULT_NAME`` (replaced freely: it is
     partnergraph's own). ``-o FILE``: FILE plus the first of ``suffixes`` when it has none; a suffix that is not
     one of them is refused; an existing FILE is replaced only with ``--force``."""
+    answers.taint("writes a file")
     if given is None:
         return default_folder() / default_name
     path = Path(given)
@@ -194,7 +196,9 @@ def refuse_existing(paths: list[Path], force: bool) -> None:
 
 
 def wrote(path: Path, existed: bool, detail: str = "") -> None:
-    """``Wrote FILE`` (or ``Replaced FILE``) on stderr: where the output went."""
+    """``Wrote FILE`` (or ``Replaced FILE``) on stderr: where the output went (so the command's answer is not one
+    to repeat from the answer cache)."""
+    answers.taint("wrote a file")
     if Path(path).parent == OUTPUT_DIR:
         _ignore_default_folder()
     click.echo(f"{'Replaced' if existed else 'Wrote'} {path}{detail}", err=True)

@@ -14,7 +14,7 @@ How writes stay safe (DESIGN §6, §7):
 * **Modes kept.** A replaced file keeps its permission bits and (where the process may set them) its owner and
   group; a new file gets the ordinary mode the umask allows.
 
-May import: ``partnergraph.core`` (and platformdirs and filelock, lazily).
+May import: ``partnergraph.core`` (and filelock, lazily), :mod:`.answers` (the cache folder).
 
 >>> JOURNAL
 '.partnergraph-journal'
@@ -31,6 +31,7 @@ import time
 from pathlib import Path
 
 from ..core.errors import LockError, file_error
+from .answers import cache_dir
 
 __all__ = [
     "JOURNAL",
@@ -190,16 +191,6 @@ def commit(path: Path, files: dict[str, bytes]) -> None:
     if len(files) > 1:
         (path / JOURNAL).unlink(missing_ok=True)
         _fsync_dir(path)
-
-
-def cache_dir() -> Path:
-    """Where parsed data is cached: ``$PARTNERGRAPH_CACHE`` or the user's cache directory."""
-    env = os.environ.get("PARTNERGRAPH_CACHE")
-    if env:
-        return Path(env)
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("partnergraph"))
 
 
 def _umask() -> int:

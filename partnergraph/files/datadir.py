@@ -17,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..core.errors import DataDirError, EncodingError, file_error
+from . import answers
 from .atomic import JOURNAL, _pause, locked
 
 __all__ = [
@@ -73,6 +74,7 @@ def default_data_dir() -> Path:
     here = Path("data")  # as the user knows it: messages name data/sources.bib, not an absolute path
     if (here / SOURCES_FILE).is_file():
         return here
+    answers.note_absent(here / SOURCES_FILE)
     return bundled_data_dir()
 
 
@@ -157,6 +159,10 @@ class DataDir:
             tb = tp.read_bytes() if tp else b""
         except OSError as exc:
             raise file_error(exc, tp or p) from None
+        answers.note_read(sp, sources)
+        answers.note_read(cp, claims)
+        if tp is not None:
+            answers.note_read(tp, tb)
         return cls(p, sp, cp, sources, claims, tp, tb)
 
     def digest(self) -> str:
@@ -223,7 +229,10 @@ def _read_one_commit(p: Path, sp: Path, cp: Path) -> tuple[bytes, bytes]:
 def _themes_path(data: Path, themes: str | Path | None) -> Path | None:
     if themes is None:
         default = data / THEMES_FILE
-        return default if default.is_file() else None
+        if default.is_file():
+            return default
+        answers.note_absent(default)
+        return None
     if str(themes) == NO_THEMES:
         return None
     t = Path(themes)

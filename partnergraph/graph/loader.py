@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from ..core.errors import LocatedError, PartnergraphError, StoreError
+from ..files import answers
 from ..files.atomic import cache_dir, write_atomic_bytes
 from ..files.datadir import DataDir
 from ..files.turtle import find_problem_line, find_subject_line
@@ -95,6 +96,7 @@ def load_remote(url: str, *, timeout: float | None = None, cls: type[LoadedGraph
     pyoxigraph store (its ``.rdf``), each in its named graph, and projected with
     :func:`partnergraph.graph.build.build_graph`; ``.endpoint`` is ``url`` so SPARQL runs on the server.
     """
+    answers.taint("read a remote store")
     st = load_graph_store(url, timeout=timeout)
     if len(st) == 0:
         raise StoreError(f"{url}: the store is empty",
