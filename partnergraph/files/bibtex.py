@@ -327,27 +327,34 @@ def _check_raw(raw: str) -> str | None:
     return None
 
 
-def parse_bibtex_text(text: str, path: Path | None = None) -> BibLibrary:
+def parse_bibtex_text(text: str, path: Path | None = None, *, split=None, decode: bool = True) -> BibLibrary:
     """Parse BibTeX text. Every failed block, duplicate key and suspicious value becomes a :class:`BibFailure`.
 
     The same text is parsed once per process (a write checks the file, then edits it): the result is memoised on
     the text's hash and handed out as a fresh :class:`BibLibrary` whose lists the caller may change.
+    ``split``: bibtexparser's library of ``text`` as its splitter left it (``parse_string(text, parse_stack=[])``,
+    for a caller that needs the values as written too); it is finished in place, not split again.
+    ``decode=False``: the same failures, keys and lines, but the sources' fields as written (LaTeX not decoded)
+    and no names split — for a check that needs no more.
     """
-    memo_key = (hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).digest(), str(path))
+    memo_key = (hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).digest(), str(path), decode)
     hit = _PARSED.get(memo_key)
+    if hit is None and not decode:
+        hit = _PARSED.get(memo_key[:2] + (True,))  # a decoded parse answers too
     if hit is None:
-        hit = _parse_bibtex_text(text, path)
+        hit = _parse_bibtex_text(text, path, split, decode)
         _PARSED[memo_key] = hit
         while len(_PARSED) > 4:
             _PARSED.pop(next(iter(_PARSED)))
     return BibLibrary(hit.path, list(hit.sources), list(hit.failures))
 
 
-_PARSED: dict[tuple[bytes, str], BibLibrary] = {}
+_PARSED: dict[tuple[bytes, str, bool], BibLibrary] = {}
 
 
-def _parse_bibtex_text(text: str, path: Path | None) -> BibLibrary:
+def _parse_bibtex_text(text: str, path: Path | None, split=None, decode: bool = True) -> BibLibrary:
     import bibtexparser
+    from bibtexparser.entrypoint import default_parse_stack
     from bibtexparser.model import (
         DuplicateBlockKeyBlock,
         DuplicateFieldKeyBlock,
@@ -358,8 +365,10 @@ def _parse_bibtex_text(text: str, path: Path | None) -> BibLibrary:
     quiet = logging.getLogger("bibtexparser")
     level = quiet.level
     quiet.setLevel(logging.CRITICAL)  # failures are collected below, not logged
-    try:
-        library = bibtexparser.parse_string(text)
+    try:  # what bibtexparser.parse_string(text) does: split, then its default middlewares
+        library = bibtexparser.parse_string(text, parse_stack=[]) if split is None else split
+        for middleware in default_parse_stack(allow_inplace_modification=True):
+            library = middleware.transform(library=library)
     finally:
         quiet.setLevel(level)
     failures: list[BibFailure] = []
@@ -424,10 +433,13 @@ def _parse_bibtex_text(text: str, path: Path | None) -> BibLibrary:
             fields[name] = value
         if bad:
             continue
+        end = line + entry.raw.count("\n")
+        if not decode:
+            sources.append(Source(entry.key, entry.entry_type.lower(), fields, line, end, raw=entry.raw))
+            continue
         authors, et_al = split_people(fields["author"]) if "author" in fields else ((), False)
         editors, _ = split_people(fields["editor"]) if "editor" in fields else ((), False)
         decoded = {k: (v if k in ("url", "doi") else " ".join(decode_latex(v).split())) for k, v in fields.items()}
-        end = line + entry.raw.count("\n")
         sources.append(Source(entry.key, entry.entry_type.lower(), decoded, line, end, authors, editors, et_al,
                               entry.raw))
     failures.sort(key=lambda f: f.line)

@@ -41,9 +41,11 @@ def add_entries(files: list[str | Path], data=None, *, dry_run: bool = False, lo
         index = DedupeIndex([record_from_source(s) for s in sources])
         plan = Plan(d)
         pending = [(imp, e) for imp in imports for e in imp.entries]
-        # decode every imported entry once (a batch parse) for names, years, titles
-        probe = "\n".join(e.text(f"pgimport{i}x") for i, (_, e) in enumerate(pending))
-        decoded = {s.key: s for s in parse_bibtex_text(probe).sources}
+        # decode every imported entry once for names, years, titles: from the import file's own parse where that is
+        # what parsing the entry's text gives (read_bib), the rest in one batch parse of their texts
+        probe = "\n".join(e.text(f"pgimport{i}x") for i, (_, e) in enumerate(pending) if e.source is None)
+        decoded = {s.key: s for s in parse_bibtex_text(probe).sources} if probe else {}
+        decoded.update((f"pgimport{i}x", e.source) for i, (_, e) in enumerate(pending) if e.source is not None)
         texts: list[str] = []
         for imp in imports:
             for line, key, reason in imp.skipped:
@@ -74,7 +76,8 @@ def add_entries(files: list[str | Path], data=None, *, dry_run: bool = False, lo
                     known.setdefault(e.key.lower(), src)
                 key = e.key if e.key and keeps_own_key(e.key, src, taken) else key_for(src, taken)
                 rec = record_from_source(Source(key, src.entry_type, src.fields, 0, 0, src.authors, src.editors))
-                found = index.matches(rec)
+                near: set[str] = set()  # the same name and year: gathered once, for matches and possible
+                found = index.matches(rec, near)
                 dup = next((m for m in found if m.kind == "duplicate"), None)
                 if dup is not None:
                     plan.rows.append(AddRow(where, e.line, "duplicate", dup.key_b, dup.reason, unit))
@@ -87,7 +90,7 @@ def add_entries(files: list[str | Path], data=None, *, dry_run: bool = False, lo
                         alias = (("ids", "{" + e.key + "}"),)  # the old key stays citable (biblatex, JabRef, BBT)
                 details.extend(f"{m.reason.split(':')[0]} of {m.key_b}" for m in found if m.kind == "version")
                 details.extend(f"may be the incomplete entry {k} (same name and year): check, then 'bib merge'"
-                               for k in index.possible(rec))
+                               for k in index.possible(rec, near))
                 details.extend(e.notes)
                 bad = _identifier_problems(src)
                 if bad:  # written where bib lint does not reject it, and said so: nothing lost, nothing rejected

@@ -91,6 +91,8 @@ class ImportedEntry:
     key: str | None
     fields: tuple[tuple[str, str], ...]
     notes: tuple[str, ...] = ()
+    #: the entry decoded, where the import file's own parse already gives exactly what parsing ``text()`` would
+    source: Source | None = field(default=None, compare=False, repr=False)
 
     def text(self, key: str, extra: tuple[tuple[str, str], ...] = ()) -> str:
         """The entry as BibTeX text in the style of ``sources.bib`` (``  name = {value},`` lines)."""
@@ -180,7 +182,9 @@ def keeps_own_key(key: str | None, source: Source, taken: set[str]) -> bool:
     """An imported key is kept when it is free and is the pattern's key (with or without a suffix a, b, …)."""
     if not key or key.lower() in taken or not KEY_RULE.match(key):
         return False
-    return re.fullmatch(re.escape(pattern_base(source)) + r"[a-z]{0,2}", key) is not None
+    base = pattern_base(source)
+    rest = key[len(base):]
+    return key.startswith(base) and len(rest) <= 2 and all("a" <= c <= "z" for c in rest)
 
 
 # ---------------------------------------------------------------- completeness
@@ -350,7 +354,7 @@ def bib_value(raw: str, strings: dict[str, str], notes: list[str]) -> str:
     raw = raw.strip()
     if raw.lower() in MONTHS:
         return raw.lower()
-    pieces = _split_concat(raw)
+    pieces = _split_concat(raw) if "#" in raw else [raw]  # no '#': one piece, nothing concatenated
     return braced("".join(_piece(p, strings, notes) for p in pieces))
 
 
@@ -360,32 +364,41 @@ def read_bib(path: Path, text: str | None = None) -> ImportFile:
 
     text = read_text(path) if text is None else text
     out = ImportFile(path, "bibtex")
-    checked = parse_bibtex_text(text, path)  # the project's checks: braces, swallowed fields, duplicate keys
+    # one split serves both readings: the values as written (macros, quotes, concatenations) for the entries, and
+    # the project's checks (braces, swallowed fields, duplicate keys), which finish the same split in place
+    lib = bibtexparser.parse_string(text, parse_stack=[])
+    raw_strings = [(s.key, str(s.value)) for s in lib.strings]
+    raw_entries = [(e.entry_type, e.key, [(f.key, str(f.value)) for f in e.fields]) for e in lib.entries]
+    lines = block_lines(text, lib.blocks)  # true lines (bibtexparser under-counts after LaTeX line breaks)
+    entry_lines = [lines.get(id(e), (e.start_line or 0) + 1) for e in lib.entries]
+    checked = parse_bibtex_text(text, path, split=lib)
     bad_lines = {f.line: f for f in checked.failures}
     for f in checked.failures:
         out.skipped.append((f.line, f.key or "", f.reason))
-    lib = bibtexparser.parse_string(text, parse_stack=[])
+    decoded = {s.line: s for s in checked.sources}
     strings: dict[str, str] = {}
-    for s in lib.strings:
+    for key, value in raw_strings:
         notes: list[str] = []
-        strings[s.key.lower()] = bib_value(s.value, strings, notes)[1:-1]
-    lines = block_lines(text, lib.blocks)  # true lines (bibtexparser under-counts after LaTeX line breaks)
-    for e in lib.entries:
-        line = lines.get(id(e), (e.start_line or 0) + 1)
+        strings[key.lower()] = bib_value(value, strings, notes)[1:-1]
+    for line, (entry_type, key, raw_fields) in zip(entry_lines, raw_entries):
         if line in bad_lines:
             continue
         notes = []
         fields: list[tuple[str, str]] = []
         seen: set[str] = set()
-        for f in e.fields:
-            name = f.key.lower()
+        as_written = True  # every value written {…} (or a number) and kept so: the file's parse is the entry's
+        for name, raw in raw_fields:
+            name = name.lower()
             if name in seen:
                 continue
             seen.add(name)
-            value = bib_value(str(f.value), strings, notes)
+            value = bib_value(raw, strings, notes)
             if name == "month" and value.startswith("{"):
                 m = value[1:-1].strip().lower()[:3]
                 value = m if m in MONTHS else value
             fields.append((name, value))
-        out.entries.append(ImportedEntry(path, line, e.entry_type.lower(), e.key, tuple(fields), tuple(notes)))
+            as_written = as_written and (value == raw or (raw.isdigit() and value == "{" + raw + "}")) and (
+                value.startswith("{"))
+        src = decoded.get(line) if as_written and not notes else None
+        out.entries.append(ImportedEntry(path, line, entry_type.lower(), key, tuple(fields), tuple(notes), src))
     return out

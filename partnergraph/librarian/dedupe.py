@@ -31,6 +31,8 @@ few thousand entries is compared in well under a second rather than all pairs.
 
 from __future__ import annotations
 
+import functools
+import operator
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -140,10 +142,36 @@ def record_from_source(source) -> Record:
     return record_from_fields(source.key, source.entry_type, source.fields, [p.family for p in people])
 
 
-def _title_score(a: str, b: str) -> float:
-    from rapidfuzz import fuzz
+_RAPIDFUZZ: list = []  # (token_sort_ratio, process.extract), imported on first use
 
-    return float(fuzz.token_sort_ratio(a, b))
+
+def _rapidfuzz():
+    if not _RAPIDFUZZ:
+        from rapidfuzz import fuzz, process
+
+        _RAPIDFUZZ.extend((fuzz.token_sort_ratio, process.extract))
+    return _RAPIDFUZZ
+
+
+def _title_score(a: str, b: str, cutoff: float = 0.0) -> float:
+    """rapidfuzz ``token_sort_ratio`` of two normalised titles; below ``cutoff`` it may return 0 instead (it stops
+    early: the pairs blocking brings together are mostly far apart)."""
+    return float(_rapidfuzz()[0](a, b, score_cutoff=max(0.0, cutoff - 1e-6)))
+
+
+def _sorted_words(title: str) -> str:
+    """A title's words in sorted order: what ``token_sort_ratio`` compares (it is ``ratio`` of these)."""
+    return " ".join(sorted(title.split()))
+
+
+def _similar_titles(words: str, others: list[str]) -> list[int]:
+    """Indices of ``others`` (titles as :func:`_sorted_words`) at least :data:`TITLE_THRESHOLD` similar to
+    ``words`` by ``ratio`` of the sorted words, i.e. ``token_sort_ratio`` of the titles (one call into rapidfuzz
+    for them all): the only ones :func:`compare` can match on their titles."""
+    from rapidfuzz import fuzz, process
+
+    return [i for _, _, i in process.extract(words, others, scorer=fuzz.ratio, score_cutoff=TITLE_THRESHOLD - 1e-6,
+                                             limit=None)]
 
 
 def compare(a: Record, b: Record) -> Match | None:
@@ -158,7 +186,7 @@ def compare(a: Record, b: Record) -> Match | None:
     if shared_isbn and not chapter_book:
         isbn = sorted(shared_isbn)[0]
         if a.entry_type in _CHAPTER and b.entry_type in _CHAPTER:
-            score = _title_score(a.title, b.title) if a.title and b.title else 0.0
+            score = _title_score(a.title, b.title, TITLE_THRESHOLD) if a.title and b.title else 0.0
             if score >= TITLE_THRESHOLD:
                 return Match(a.key, b.key, score, "duplicate", f"same ISBN {isbn} and title ({score:.0f}%)")
             return None  # two chapters of one book
@@ -184,7 +212,7 @@ def compare(a: Record, b: Record) -> Match | None:
         return None  # recurring items ("Editorial", "Front cover") of different issues
     if len(_title_tokens(a.title)) <= 2 and (a.year != b.year or (a.venue and b.venue and a.venue != b.venue)):
         return None  # a short title alone identifies nothing: every other identifying field must agree
-    score = _title_score(a.title, b.title)
+    score = _title_score(a.title, b.title, threshold)
     if score < threshold:
         return None
     years = str(a.year or "none") if a.year == b.year else f"{a.year or 'none'}/{b.year or 'none'}"
@@ -202,8 +230,10 @@ def _fingerprint(title: str) -> str:
     return " ".join(sorted(set(_title_tokens(title))))
 
 
-def _title_tokens(title: str) -> list[str]:
-    return [t for t in title.split() if len(t) > 2 and t not in _STOP]
+@functools.lru_cache(maxsize=1 << 16)
+def _title_tokens(title: str) -> tuple[str, ...]:
+    """The significant words of a normalised title (asked for again and again while blocking and comparing)."""
+    return tuple(t for t in title.split() if len(t) > 2 and t not in _STOP)
 
 
 class DedupeIndex:
@@ -230,6 +260,8 @@ class DedupeIndex:
         self._years: dict[str, set[int]] = defaultdict(set)
         self._name_no_year_word: dict[tuple[str, str], list[str]] = defaultdict(list)
         self._df: Counter = Counter()
+        self._untitled: set[str] = set()
+        self._words: dict[str, str] = {}  # key → the title's words sorted (what token_sort_ratio compares)
         records = list(records or ())
         for r in records:
             self._df.update(set(_title_tokens(r.title)))
@@ -242,6 +274,7 @@ class DedupeIndex:
 
     def add(self, r: Record, *, count: bool = True) -> None:
         self.records[r.key] = r
+        self._words[r.key] = _sorted_words(r.title)
         if count:
             self._df.update(set(_title_tokens(r.title)))
         if r.doi:
@@ -264,15 +297,17 @@ class DedupeIndex:
             self._word[t].append(r.key)
         if r.title:
             self._fingerprint[_fingerprint(r.title)].append(r.key)
+        else:
+            self._untitled.add(r.key)
 
-    def _by_name_year(self, r: Record, out: set[str]) -> None:
+    def _by_name_year(self, r: Record, out: set[str], rare: list[str] | None = None) -> None:
         """Entries sharing a family name with ``r`` and a year within one — or with no year on either side.
 
         Where either side's group is crowded (over :attr:`NAME_CAP`: "Department of Health", 2009), only the
         entries that also share one of the rarest title words (or are both untitled), in word groups not crowded
         on either side. The rule is symmetric (``k`` is a candidate of ``r`` exactly when ``r`` is one of
         ``k``), so a whole-file scan needs to compare each pair from one side only."""
-        words = self._rare(r) or [""]  # as r is registered: symmetric
+        words = (self._rare(r) if rare is None else rare) or [""]  # as r is registered: symmetric
 
         def group(own: list[str], other: list[str], own_word, other_word) -> None:
             if len(own) <= self.NAME_CAP and len(other) <= self.NAME_CAP:
@@ -302,14 +337,21 @@ class DedupeIndex:
                   lambda w, s=s, y=r.year: self._name_year_word.get((s, y, w), ()),
                   lambda w, s=s: self._name_no_year_word.get((s, w), ()))
 
-    def candidates(self, r: Record) -> set[str]:
+    def candidates(self, r: Record, near: set[str] | None = None) -> set[str]:
+        """Keys of the entries ``r`` is compared with. ``near``, when given, receives the entries sharing a
+        family name and year with ``r`` (what :meth:`possible` looks through)."""
         out: set[str] = set()
         if r.doi:
             out.update(self._doi.get(r.doi, ()))
         for i in r.isbns:
             out.update(self._isbn.get(i, ()))
-        self._by_name_year(r, out)
-        for t in self._rare(r):
+        rare = self._rare(r)
+        if near is None:
+            self._by_name_year(r, out, rare)
+        else:
+            self._by_name_year(r, near, rare)
+            out |= near
+        for t in rare:
             keys = self._word.get(t, ())
             if len(keys) <= self.WORD_CAP:
                 out.update(keys)
@@ -318,22 +360,46 @@ class DedupeIndex:
         out.discard(r.key)
         return out
 
-    def matches(self, r: Record) -> list[Match]:
-        """Every record in the index that ``r`` duplicates (or is a version of), best first."""
-        found = [m for k in self.candidates(r) if (m := compare(r, self.records[k])) is not None]
+    def worth_comparing(self, r: Record, keys) -> list[str]:
+        """The ``keys`` (candidates of ``r``) that :func:`compare` can match with ``r``: the same DOI, a shared
+        ISBN, or titles at least :data:`TITLE_THRESHOLD` similar (every match needs one of the three). The rest
+        of a blocking group (the same name and year, another title) is ruled out in one call into rapidfuzz
+        instead of one :func:`compare` each."""
+        keys = list(keys)
+        if len(keys) <= 2:
+            return keys
+        keep: set[str] = set()
+        if r.doi:
+            keep.update(self._doi.get(r.doi, ()))
+        for i in r.isbns:
+            keep.update(self._isbn.get(i, ()))
+        if r.title:
+            others = list(operator.itemgetter(*keys)(self._words))
+            keep.update(keys[i] for i in _similar_titles(_sorted_words(r.title), others))
+        return [k for k in keys if k in keep]
+
+    def matches(self, r: Record, near: set[str] | None = None) -> list[Match]:
+        """Every record in the index that ``r`` duplicates (or is a version of), best first (``near``: as for
+        :meth:`candidates`)."""
+        found = [m for k in self.worth_comparing(r, self.candidates(r, near))
+                 if (m := compare(r, self.records[k])) is not None]
         found.sort(key=lambda m: (m.kind != "duplicate", -m.score, m.key_b))
         return found
 
 
-    def possible(self, r: Record) -> list[str]:
+    def possible(self, r: Record, near: set[str] | None = None) -> list[str]:
         """Keys of entries with no title (an incomplete entry known by name and year) that ``r`` may be:
-        the same first family name and year. Not a duplicate by the rules; a hint for the librarian."""
+        the same first family name and year. Not a duplicate by the rules; a hint for the librarian. ``near``:
+        what :meth:`candidates` gathered for ``r`` by name and year, if it has (and the index is unchanged since)."""
         if r.year is None or not r.surnames:
             return []
         out = []
-        near: set[str] = set()
-        self._by_name_year(r, near)
-        near.discard(r.key)
+        if near is None:
+            near = set()
+            self._by_name_year(r, near)
+        near = near - {r.key}
+        if r.title:  # then only an untitled entry qualifies
+            near &= self._untitled
         for k in sorted(near):
             o = self.records[k]
             if (not o.title or not r.title) and o.year == r.year and o.surnames & r.surnames and not (
@@ -351,10 +417,10 @@ def find_duplicates(records: list[Record], *, include_versions: bool = True) -> 
     index = DedupeIndex(records)
     out: list[Match] = []
     for r in records:
-        for k in index.candidates(r):
-            if order[k] > order[r.key]:
-                m = compare(r, index.records[k])
-                if m is not None and (include_versions or m.kind == "duplicate"):
-                    out.append(m)
+        later = [k for k in index.candidates(r) if order[k] > order[r.key]]
+        for k in index.worth_comparing(r, later):
+            m = compare(r, index.records[k])
+            if m is not None and (include_versions or m.kind == "duplicate"):
+                out.append(m)
     out.sort(key=lambda m: (m.kind != "duplicate", -m.score, order[m.key_a], order[m.key_b]))
     return out

@@ -146,7 +146,7 @@ def _check_new_sources(new: bytes, d) -> list:
     if not new.startswith(old):
         return parse_bibtex_text(new.decode(), d.sources_path).failures
     offset = old.count(b"\n")
-    tail = parse_bibtex_text(new[len(old):].decode(), d.sources_path)
+    tail = parse_bibtex_text(new[len(old):].decode(), d.sources_path, decode=False)
     failures = [BibFailure(f.line + offset, f.key, f.reason) for f in tail.failures]
     old_keys = {s.key.lower() for s in parse_bibtex_text(old.decode(), d.sources_path).sources}
     for s in tail.sources:
