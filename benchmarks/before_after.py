@@ -44,7 +44,8 @@ def timed(cmd: list[str], env: dict, cwd: Path | None = None) -> tuple[float, fl
     """(wall s, CPU s, peak RSS GiB) of one fresh process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
-    proc = subprocess.run(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.run(cmd, env=env, cwd=cwd or env.get("PG_BENCH_CWD"), stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE)
     wall = time.perf_counter() - t
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode not in (0, 1):
@@ -58,7 +59,7 @@ def peak_rss(cmd: list[str], env: dict) -> float:
     gnu_time = shutil.which("time") if Path("/usr/bin/time").exists() else None
     if gnu_time:
         proc = subprocess.run(["/usr/bin/time", "-f", "%M", *cmd], env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, text=True)
+                              stderr=subprocess.PIPE, text=True, cwd=env.get("PG_BENCH_CWD"))
         return int(proc.stderr.strip().splitlines()[-1]) / 1024 ** 2
     code = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL); "
             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
@@ -67,8 +68,11 @@ def peak_rss(cmd: list[str], env: dict) -> float:
 
 
 def env_for(tree: Path, cache: Path) -> dict:
+    """The environment that runs ``tree``'s partnergraph: on PYTHONPATH, from a folder that holds no package (with
+    ``python -m`` the working folder comes first on sys.path)."""
     env = _env(cache)
     env["PYTHONPATH"] = str(tree)
+    env["PG_BENCH_CWD"] = str(cache.parent)
     return env
 
 

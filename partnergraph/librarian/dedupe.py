@@ -114,6 +114,7 @@ def normalise_title(title: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", folded))
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def normalise_name(name: str) -> str:
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
     return "".join(re.findall(r"[a-z0-9]+", folded))
@@ -329,6 +330,21 @@ class DedupeIndex:
                       lambda w, s=s: self._name_no_year_word.get((s, w), ()))
                 continue
             own = self._name_year.get((s, r.year), [])
+            if len(own) <= self.NAME_CAP:  # the common case, written out: the uncrowded groups whole
+                for y in (r.year - 1, r.year, r.year + 1):
+                    other = self._name_year.get((s, y))
+                    if other and len(other) <= self.NAME_CAP:
+                        out.update(other)
+                    elif other:
+                        group(own, other, lambda w, s=s, y=r.year: self._name_year_word.get((s, y, w), ()),
+                              lambda w, s=s, y=y: self._name_year_word.get((s, y, w), ()))
+                other = self._name_no_year.get(s)
+                if other and len(other) <= self.NAME_CAP:
+                    out.update(other)
+                elif other:
+                    group(own, other, lambda w, s=s, y=r.year: self._name_year_word.get((s, y, w), ()),
+                          lambda w, s=s: self._name_no_year_word.get((s, w), ()))
+                continue
             for y in (r.year - 1, r.year, r.year + 1):
                 group(own, self._name_year.get((s, y), []),
                       lambda w, s=s, y=r.year: self._name_year_word.get((s, y, w), ()),
@@ -373,10 +389,12 @@ class DedupeIndex:
             keep.update(self._doi.get(r.doi, ()))
         for i in r.isbns:
             keep.update(self._isbn.get(i, ()))
+        if keep:
+            keep.intersection_update(keys)
         if r.title:
             others = list(operator.itemgetter(*keys)(self._words))
             keep.update(keys[i] for i in _similar_titles(_sorted_words(r.title), others))
-        return [k for k in keys if k in keep]
+        return sorted(keep)
 
     def matches(self, r: Record, near: set[str] | None = None) -> list[Match]:
         """Every record in the index that ``r`` duplicates (or is a version of), best first (``near``: as for
