@@ -143,18 +143,26 @@ def say(text: str) -> None:
 
 
 # ---------------------------------------------------------------- the measurements
-def bench_warm(label: str, data: Path, runs: int, limit: float, work: Path, binding: bool = True) -> Result:
+def bench_warm(label: str, data: Path, runs: int, limit: float, work: Path, binding: bool = True) -> list[Result]:
+    """The question as a user asks it again (answered from the answer cache), and a question not asked before
+    with the graph cache warm (its recorded answer removed before each run: the graph is loaded from the
+    cache and walked)."""
     cache = work / f"cache-warm-{label}"
     shutil.rmtree(cache, ignore_errors=True)
     wall(cli_question(data), _env(cache))  # warm the cache
-    ours, theirs = [], []
+    ours, fresh, theirs = [], [], []
     for _ in range(runs):
         ours.append(wall(cli_question(data), _env(cache)))
+        shutil.rmtree(cache / "answers", ignore_errors=True)
+        fresh.append(wall(cli_question(data), _env(cache)))
         theirs.append(wall(baseline_cmd(data)))
     r = Result(f"{label}: CLI question, warm cache, vs baseline", med(ours), med(theirs), limit,
                samples={"partnergraph": ours, "baseline": theirs}, binding=binding)
-    say(f"  {r.name}: {r.ours:.3f} s vs {r.theirs:.3f} s = {r.ratio:.3f}× (target ≤ {limit}×) {r.verdict}")
-    return r
+    n = Result(f"{label}: CLI question not asked before (graph cache warm, no recorded answer), vs baseline",
+               med(fresh), med(theirs), limit, samples={"partnergraph": fresh, "baseline": theirs}, binding=False)
+    for x in (r, n):
+        say(f"  {x.name}: {x.ours:.3f} s vs {x.theirs:.3f} s = {x.ratio:.3f}× (target ≤ {limit}×) {x.verdict}")
+    return [r, n]
 
 
 def bench_cold(label: str, data: Path, runs: int, limit: float, work: Path,
@@ -213,10 +221,20 @@ def bench_validate_engines(data: Path, runs: int, limit: float) -> Result:
 
 
 def bench_validate(label: str, data: Path, limit: float, limit_bytes: float, binding: bool = True) -> list[Result]:
-    """``validate`` with SHACL on a corpus: wall time (no cache: validate reads the files) and peak memory."""
-    out = inproc(VALIDATE, [str(data), "fast"])
-    t = Result(f"{label}: validate with SHACL, wall", out["seconds"], None, limit, binding=binding)
-    m = Result(f"{label}: validate with SHACL, peak memory", out["maxrss"] / GIB, None, limit_bytes / GIB,
+    """``validate --quiet`` with SHACL on a corpus, end to end as a user runs it (a fresh process, no cache:
+    validate reads the files): wall time and peak memory (``/usr/bin/time``; in-process figures where it is
+    missing)."""
+    if Path("/usr/bin/time").exists():
+        with tempfile.NamedTemporaryFile("r") as rss:
+            cmd = ["/usr/bin/time", "-q", "-f", "%M", "-o", rss.name, *validate_cmd(data, "fast")]
+            t0 = time.perf_counter()
+            subprocess.run(cmd, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            out = {"seconds": time.perf_counter() - t0, "maxrss": int(rss.read().split()[-1]) * 1024}
+    else:
+        out = inproc(VALIDATE, [str(data), "fast"])
+    t = Result(f"{label}: validate with SHACL, wall (CLI, end to end)", out["seconds"], None, limit,
+               binding=binding)
+    m = Result(f"{label}: validate with SHACL, peak memory (CLI)", out["maxrss"] / GIB, None, limit_bytes / GIB,
                unit="GiB", binding=binding)
     say(f"  {t.name}: {t.ours:.1f} s (target ≤ {limit:.0f} s) {t.verdict}; {m.ours:.2f} GiB {m.verdict}")
     return [t, m]
@@ -386,7 +404,7 @@ def main(argv: list[str] | None = None) -> int:
         if label == "bundled":
             data = ROOT / "data"
             say("bundled data:")
-            results.append(bench_warm("bundled", data, runs, 0.2, args.work))
+            results += bench_warm("bundled", data, runs, 0.2, args.work)
             results.append(bench_validate_engines(data, min(runs, 3), 0.1))
             results.append(bench_validate("bundled", data, 3.0, 2 * GIB))
             continue
@@ -408,7 +426,7 @@ def main(argv: list[str] | None = None) -> int:
         binding = n == 100_000
         cold, nocache = bench_cold(label, data, runs, 1.5, args.work, binding)
         results += [cold, nocache]
-        results.append(bench_warm(label, data, runs, 0.05, args.work, binding))
+        results += bench_warm(label, data, runs, 0.05, args.work, binding)
         results.append(bench_memory(label, data, 2 * GIB, binding))
         results += bench_validate(label, data, 60.0, 2 * GIB, binding)
     if not args.no_bib_add and not args.quick:
