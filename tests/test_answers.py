@@ -232,3 +232,12 @@ def test_python_m_answers_again_without_loading_the_graph(tmp_path):
     assert reference.returncode == first.returncode == again.returncode == 0
     assert reference.stdout == first.stdout == again.stdout and b'"claim"' in again.stdout
     assert reference.stderr == first.stderr == again.stderr
+
+
+def test_the_answer_cache_keeps_a_bounded_number_of_answers(tiny, monkeypatch):
+    monkeypatch.setattr(answers, "KEEP", 4)
+    for limit in range(1, 8):
+        assert full(["cocited", "--limit", str(limit), "--data", str(tiny)])[0] == 0
+    folder = answers.cache_dir() / "answers"
+    assert 3 <= len(list(folder.iterdir())) <= 4
+    assert played(["cocited", "--limit", "7", "--data", str(tiny)])[0] == 0  # the newest is kept

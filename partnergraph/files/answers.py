@@ -29,7 +29,7 @@ import os
 import sys
 from pathlib import Path
 
-__all__ = ["FORMAT", "QUESTIONS", "cache_dir", "key", "note_absent", "note_read", "play", "recording", "taint"]
+__all__ = ["FORMAT", "KEEP", "QUESTIONS", "cache_dir", "key", "note_absent", "note_read", "play", "recording", "taint"]
 
 FORMAT = "1"
 
@@ -238,6 +238,10 @@ def recording(argv: list[str]):
             _store(path, rec)
 
 
+#: answers kept: past this many, the least recently written are removed (most are stale after an edit anyway)
+KEEP = 256
+
+
 def _store(path: Path, rec: _Recorder) -> None:
     if rec.tainted or not rec.files:
         return  # nothing read from a data directory: not an answer about data files
@@ -246,5 +250,18 @@ def _store(path: Path, rec: _Recorder) -> None:
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         tmp.write_bytes(marshal.dumps((rec.files, tuple(rec.events), 0)))
         os.replace(tmp, path)
+        entries = os.listdir(path.parent)
+        if len(entries) > KEEP:
+            _prune(path.parent, entries)
     except OSError:
         pass  # a read-only cache only costs speed
+
+
+def _prune(folder: Path, names: list[str]) -> None:
+    aged = []
+    for name in names:
+        with contextlib.suppress(OSError):
+            aged.append((os.stat(folder / name).st_mtime_ns, name))
+    for _, name in sorted(aged)[: len(aged) - KEEP * 3 // 4]:
+        with contextlib.suppress(OSError):
+            os.unlink(folder / name)
