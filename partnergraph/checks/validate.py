@@ -7,16 +7,18 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..core.errors import PartnergraphError
 from ..core.namespaces import PGID, curie
-from ..files.bibtex import key_list, parse_bibtex_text
+from ..files.answers import cache_dir
+from ..files.bibtex import BibLibrary, key_list, parse_bibtex_text
 from ..files.datadir import DataDir, shapes_texts
 from ..files.turtle import TurtleLines, find_problem_line
 from ..store.bibrdf import source_iri
-from ..store.embedded import GRAPH_CLAIMS, load_store, run_sparql
+from ..store.embedded import GRAPH_CLAIMS, load_nquads, load_store, run_sparql
 from ..store.rules import problems, source_keys
 from .shacl import run_shacl
 
@@ -50,7 +52,8 @@ def validate(data=None, *, shacl: bool = True, engine: str = "fast",
     d = DataDir.open(data, themes=themes)
     findings: list[Finding] = []
     try:
-        store, library = load_store(d, strict=False)  # the bibliography is parsed once, here
+        # the bibliography is parsed once, here — or not at all when these very files were loaded before
+        store, library = _cached_store(d) or load_store(d, strict=False)
     except PartnergraphError as exc:  # Turtle syntax: nothing more can be checked
         library = parse_bibtex_text(d.sources_text(), d.sources_path)
         findings += [Finding("error", "bibtex-syntax", f.reason, str(d.sources_path), f.line)
@@ -111,6 +114,22 @@ def validate(data=None, *, shacl: bool = True, engine: str = "fast",
 
 #: the shapes of themes-shapes.ttl: their findings are placed in the themes file first
 THEME_RULES = ("ThemeAssignmentShape", "ThemeShape", "ThemeGroupShape", "BroaderCycleShape")
+
+
+def _cached_store(d: DataDir):
+    """The store and bibliography a load of these very files (and this code) cached, or ``None``. A load caches
+    only what parsed without an error, so the cached bibliography has no failures to report; its sources carry
+    their keys, lines and fields, all that validation reads."""
+    if os.environ.get("PARTNERGRAPH_NO_CACHE") is not None:
+        return None
+    try:
+        store = load_nquads((cache_dir() / d.digest() / "data.nq").read_bytes())
+    except Exception:  # no entry, or a damaged one: parse the files
+        return None
+    library = getattr(store, "library", None)
+    if library is None:
+        return None
+    return store, BibLibrary(d.sources_path, library.sources, [])
 
 
 def _rule(shape: str | None) -> str:
