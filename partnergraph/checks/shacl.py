@@ -232,12 +232,11 @@ def _fast(data, shapes_texts: list[str]) -> list[ShaclResult]:
     fd, path = tempfile.mkstemp(prefix="partnergraph-shacl-", suffix=".nt")
     try:
         with os.fdopen(fd, "wb") as fh:
-            for g in data.named_graphs():
-                text = data.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) or b""
-                if skolem:
-                    text = re.sub(rb"(?m)^_:(\S+)", rb"<" + SKOLEM.encode() + rb"\1>", text)
-                    text = re.sub(rb"(?m) _:(\S+) \.$", rb" <" + SKOLEM.encode() + rb"\1> .", text)
-                fh.write(text)
+            out_file = _Skolemising(fh) if skolem else fh
+            for g in data.named_graphs():  # streamed: a graph's text is never held whole (100k sources: 400 MB)
+                data.dump(output=out_file, format=ox.RdfFormat.N_TRIPLES, from_graph=g)
+            if skolem:
+                out_file.close()
         report = engine.validate_file(path, allow_warnings=True)
     finally:
         os.unlink(path)
@@ -267,6 +266,34 @@ _DEFAULT_MESSAGES = {
     "MaxLengthConstraintComponent": "a value is longer than the shape allows",
     "OrConstraintComponent": "a value conforms to none of the shapes it may take",
 }
+
+
+class _Skolemising:
+    """A binary file that writes N-Triples through to ``fh`` with every blank node as a skolem IRI (line by line;
+    the text may come in pieces that split lines)."""
+
+    def __init__(self, fh) -> None:
+        self._fh, self._rest = fh, b""
+
+    def write(self, data) -> int:
+        text = self._rest + bytes(data)
+        cut = text.rfind(b"\n") + 1
+        self._rest = text[cut:]
+        self._fh.write(_skolemise(text[:cut]))
+        return len(data)
+
+    def flush(self) -> None:
+        self._fh.flush()
+
+    def close(self) -> None:  # the file itself is closed by its owner
+        if self._rest:
+            self._fh.write(_skolemise(self._rest))
+            self._rest = b""
+
+
+def _skolemise(text: bytes) -> bytes:
+    text = re.sub(rb"(?m)^_:(\S+)", rb"<" + SKOLEM.encode() + rb"\1>", text)
+    return re.sub(rb"(?m) _:(\S+) \.$", rb" <" + SKOLEM.encode() + rb"\1> .", text)
 
 
 def _default_message(r) -> str:

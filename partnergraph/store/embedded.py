@@ -35,6 +35,7 @@ __all__ = [
     "parse_turtle_into",
     "run_sparql",
     "sources_nquads",
+    "sources_nquads_chunks",
     "sources_to_quads",
     "to_ox",
 ]
@@ -93,6 +94,12 @@ _NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"}
 def sources_nquads(library: BibLibrary, graph: str = GRAPH_SOURCES) -> bytes:
     """The sources as N-Quads text in ``graph``: what :func:`sources_to_quads` gives, but parsed by pyoxigraph in
     Rust instead of building a Python object per term (3× faster), and written to the cache as it is."""
+    return b"".join(sources_nquads_chunks(library, graph))
+
+
+def sources_nquads_chunks(library: BibLibrary, graph: str = GRAPH_SOURCES, lines_per_chunk: int = 100_000):
+    """:func:`sources_nquads` in pieces of whole lines: what a store loads piece by piece, so that the text of
+    1.9M triples (100k sources) is never held at once."""
     lines: list[str] = []
     append = lines.append
     esc = _NT_ESCAPES
@@ -106,7 +113,11 @@ def sources_nquads(library: BibLibrary, graph: str = GRAPH_SOURCES) -> bytes:
                 append(f'<{s}> <{p}> "{text}" {g}')
         else:
             append(f"<{s}> <{p}> <{o}> {g}")
-    return "".join(lines).encode("utf-8")
+        if len(lines) >= lines_per_chunk:
+            yield "".join(lines).encode("utf-8")
+            lines.clear()
+    if lines:
+        yield "".join(lines).encode("utf-8")
 
 
 @contextlib.contextmanager
@@ -157,7 +168,8 @@ class DataStore:
         if self._pending:
             import pyoxigraph as ox
 
-            self._store.bulk_load(sources_nquads(self.library), format=ox.RdfFormat.N_QUADS)
+            for chunk in sources_nquads_chunks(self.library):
+                self._store.bulk_load(chunk, format=ox.RdfFormat.N_QUADS)
             self._pending = False
         return self._store
 
