@@ -407,7 +407,7 @@ def main(argv: list[str] | None = None) -> int:
             say("bundled data:")
             results += bench_warm("bundled", data, runs, 0.2, args.work)
             results.append(bench_validate_engines(data, min(runs, 3), 0.1))
-            results.append(bench_validate("bundled", data, 3.0, 2 * GIB))
+            results += bench_validate("bundled", data, 3.0, 2 * GIB)
             continue
         n = parse_size(label)
         data = args.work / label
