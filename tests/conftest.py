@@ -12,6 +12,22 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 
+#: a one-theme framework for the tiny data directory (claim:trust coded to theme:confidence, alt label "trust")
+TINY_THEMES = """@prefix pg: <https://w3id.org/partnergraph/ns#> .
+@prefix claim: <https://w3id.org/partnergraph/id/claim/> .
+@prefix theme: <https://w3id.org/partnergraph/id/theme/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+
+theme:mine a skos:ConceptScheme ; rdfs:label "my framework" ; pg:assertedBy pg:Curators .
+theme:group-people a skos:Concept, pg:ThemeGroup ; skos:prefLabel "People"@en ;
+    skos:scopeNote "How the people in partner organisations get on."@en ;
+    skos:inScheme theme:mine ; skos:topConceptOf theme:mine .
+theme:confidence a skos:Concept, pg:Theme ; skos:prefLabel "Confidence in each other"@en ;
+    skos:altLabel "trust"@en ; skos:scopeNote "Whether partners can rely on one another's word."@en ;
+    skos:broader theme:group-people ; skos:inScheme theme:mine .
+claim:trust pg:theme theme:confidence .
+"""
 
 MUST_RUN = {"seeds": "PARTNERGRAPH_SEEDS", "browser": "PARTNERGRAPH_REQUIRE_BROWSER",
             "server": "PARTNERGRAPH_REQUIRE_SERVERS"}
@@ -52,7 +68,7 @@ def sparql_servers(tmp_path_factory):
 
     def get(kind: str):
         if kind not in started:
-            for attempt in range(3):  # a free port taken meanwhile (by another test worker): start again
+            for _attempt in range(3):  # a free port taken meanwhile (by another test worker): start again
                 try:
                     started[kind] = STARTERS[kind](tmp_path_factory.mktemp(kind))
                     break

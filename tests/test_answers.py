@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import TINY_THEMES
 
 import partnergraph as pg
 from partnergraph.cli import main as cli
@@ -19,21 +20,6 @@ from partnergraph.files.datadir import CACHE_SHAPERS, DataDir
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
-THEMES = """@prefix pg: <https://w3id.org/partnergraph/ns#> .
-@prefix claim: <https://w3id.org/partnergraph/id/claim/> .
-@prefix theme: <https://w3id.org/partnergraph/id/theme/> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-
-theme:mine a skos:ConceptScheme ; rdfs:label "my framework" ; pg:assertedBy pg:Curators .
-theme:group-people a skos:Concept, pg:ThemeGroup ; skos:prefLabel "People"@en ;
-    skos:scopeNote "How the people in partner organisations get on."@en ;
-    skos:inScheme theme:mine ; skos:topConceptOf theme:mine .
-theme:confidence a skos:Concept, pg:Theme ; skos:prefLabel "Confidence in each other"@en ;
-    skos:altLabel "trust"@en ; skos:scopeNote "Whether partners can rely on one another's word."@en ;
-    skos:broader theme:group-people ; skos:inScheme theme:mine .
-claim:trust pg:theme theme:confidence .
-"""
 
 
 class Stream:
@@ -119,7 +105,7 @@ def question_lines(g, data: str) -> list[list[str]]:
 @pytest.fixture(params=["bundled", "tiny", "tiny with themes"])
 def dataset(request, tiny):
     if request.param == "tiny with themes":
-        (tiny / "themes.ttl").write_text(THEMES, encoding="utf-8")
+        (tiny / "themes.ttl").write_text(TINY_THEMES, encoding="utf-8")
     return DATA if request.param == "bundled" else tiny
 
 
@@ -160,12 +146,12 @@ def test_a_themes_file_appearing_or_changing_is_not_answered_from_the_cache(tiny
     argv = ["stats", "--data", str(tiny)]
     full(argv)
     assert played(argv)[0] == 0
-    (tiny / "themes.ttl").write_text(THEMES, encoding="utf-8")  # the directory's default framework, absent before
+    (tiny / "themes.ttl").write_text(TINY_THEMES, encoding="utf-8")  # the directory's default framework, absent before
     assert played(argv)[0] is None
     assert full(argv)[0] == 0
     assert played(argv)[0] == 0
     other = tiny / "other-themes.ttl"
-    other.write_text(THEMES.replace("Confidence in", "Trust in"), encoding="utf-8")
+    other.write_text(TINY_THEMES.replace("Confidence in", "Trust in"), encoding="utf-8")
     with_file = ["stats", "--data", str(tiny), "--themes", str(other)]
     full(with_file)
     assert played(with_file)[0] == 0

@@ -9,28 +9,13 @@ import json
 import pytest
 import rdflib
 from click.testing import CliRunner
-from conftest import DATA, snapshot
+from conftest import DATA, TINY_THEMES, snapshot
 
 from partnergraph.cli import main
 
 THEME = "https://w3id.org/partnergraph/id/theme/"
 PG = rdflib.Namespace("https://w3id.org/partnergraph/ns#")
 
-TINY_THEMES = """@prefix pg: <https://w3id.org/partnergraph/ns#> .
-@prefix claim: <https://w3id.org/partnergraph/id/claim/> .
-@prefix theme: <https://w3id.org/partnergraph/id/theme/> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-
-theme:mine a skos:ConceptScheme ; rdfs:label "my framework" ; pg:assertedBy pg:Curators .
-theme:group-people a skos:Concept, pg:ThemeGroup ; skos:prefLabel "People"@en ;
-    skos:scopeNote "How the people in partner organisations get on."@en ;
-    skos:inScheme theme:mine ; skos:topConceptOf theme:mine .
-theme:confidence a skos:Concept, pg:Theme ; skos:prefLabel "Confidence in each other"@en ;
-    skos:altLabel "trust"@en ; skos:scopeNote "Whether partners can rely on one another's word."@en ;
-    skos:broader theme:group-people ; skos:inScheme theme:mine .
-claim:trust pg:theme theme:confidence .
-"""
 
 
 def run(*args, env=None):

@@ -30,7 +30,7 @@ from ..files.turtle import serialize, split_header
 from .endpoint import Endpoint
 from .remote import FILE_GRAPHS, GRAPH_FILES, GRAPH_SOURCES, Remote, fetch, graph_hash
 from .skolem import deskolemize
-from .sync import read_state, write_state
+from .sync import ntriples, read_state, write_state
 
 __all__ = ["PullPlan", "PullResult", "bibtex_from_ntriples", "files_from", "pull"]
 
@@ -52,10 +52,6 @@ class PullPlan:
     diff: str
     version: str | None
     notes: list = field(default_factory=list)
-
-
-def _nt(triples) -> bytes:
-    return "".join(f"{t} .\n" for t in triples).encode("utf-8")
 
 
 def files_from(remote: Remote, local_headers: dict[str, str]) -> tuple[dict[str, bytes], dict[str, int], list]:
@@ -89,7 +85,7 @@ def files_from(remote: Remote, local_headers: dict[str, str]) -> tuple[dict[str,
                          "is the BibTeX pushed with this version (the bibliography is changed in sources.bib, "
                          "then pushed)")
     elif GRAPH_SOURCES in remote.graphs:
-        out["sources.bib"] = bibtex_from_ntriples(_nt(remote.graphs[GRAPH_SOURCES])).encode("utf-8")
+        out["sources.bib"] = bibtex_from_ntriples(ntriples(remote.graphs[GRAPH_SOURCES])).encode("utf-8")
         counts["sources.bib"] = len(remote.graphs[GRAPH_SOURCES])
         notes.append("sources.bib was rebuilt from the store's RDF (the store holds no BibTeX text): field order, "
                      "comments and fields the RDF does not map are not kept")
@@ -137,7 +133,7 @@ def _turtle(triples) -> str:
     import rdflib
 
     g = rdflib.Graph()
-    g.parse(data=_nt(triples).decode("utf-8"), format="nt")
+    g.parse(data=ntriples(triples).decode("utf-8"), format="nt")
     return serialize(g)
 
 

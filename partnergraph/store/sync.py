@@ -68,7 +68,7 @@ from .remote import (
 )
 from .skolem import skolemize
 
-__all__ = ["STATE_FILE", "GraphPush", "Lock", "PushResult", "Snapshot", "push", "read_state", "snapshot",
+__all__ = ["STATE_FILE", "GraphPush", "Lock", "PushResult", "Snapshot", "ntriples", "push", "read_state", "snapshot",
            "write_state"]
 
 STATE_FILE = ".partnergraph-store"
@@ -279,7 +279,8 @@ class PushResult:
     notes: list = field(default_factory=list)
 
 
-def _nt(triples) -> bytes:
+def ntriples(triples) -> bytes:
+    """Triples (pyoxigraph terms) as N-Triples bytes."""
     return "".join(f"{t} .\n" for t in triples).encode("utf-8")
 
 
@@ -412,10 +413,10 @@ def _first_push(ep: Endpoint, snap: Snapshot, lock: Lock, advance: Callable) -> 
     version, and the next push then asks for --force)."""
     for g, triples in snap.graphs.items():
         if g != GRAPH_VERSION:
-            ep.put_graph(g, _nt(triples), bulk=True)
+            ep.put_graph(g, ntriples(triples), bulk=True)
             lock.refresh()
             advance(len(triples))
-    ep.put_graph(GRAPH_VERSION, _nt(snap.graphs[GRAPH_VERSION]))
+    ep.put_graph(GRAPH_VERSION, ntriples(snap.graphs[GRAPH_VERSION]))
     advance(len(snap.graphs[GRAPH_VERSION]))
 
 
@@ -432,7 +433,7 @@ def _stage(ep: Endpoint, lock: Lock, adds: dict, dels: dict, staged: list[str], 
             if triples:
                 name = staging_name(lock.token, kind, g)
                 staged.append(name)  # before the request: a PUT that fails half-way leaves a graph too
-                ep.put_graph(name, _nt(triples), bulk=True)
+                ep.put_graph(name, ntriples(triples), bulk=True)
                 lock.refresh()
                 advance(len(triples))
     for g, triples in sorted(adds.items()):
