@@ -86,7 +86,7 @@ def test_bib_add_adds_the_same_with_and_without_the_file_parse(tmp_path, monkeyp
         shutil.copytree(data, d)
         if not reuse:
             real = add_module.read_import
-            monkeypatch.setattr(add_module, "read_import", lambda f: dataclasses.replace(
+            monkeypatch.setattr(add_module, "read_import", lambda f, real=real: dataclasses.replace(
                 imp := real(f), entries=[dataclasses.replace(e, source=None) for e in imp.entries]))
         plan = add_entries(imports, d)
         results.append((plan.rows, (d / "sources.bib").read_bytes()))

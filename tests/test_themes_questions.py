@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import rdflib
 from click.testing import CliRunner
-from conftest import DATA, ROOT
+from conftest import DATA, ROOT, TINY_THEMES
 
 from partnergraph.cli import main
 
@@ -173,9 +173,8 @@ def test_gaps_by_theme_draws_the_matrix(fmt, tmp_path, themes_json):
 
 def test_the_matrix_page_escapes_text_from_the_data(tiny, tmp_path):
     mine = tmp_path / "mine.ttl"
-    mine.write_text((ROOT / "tests" / "test_themes_graph.py").read_text(encoding="utf-8")
-                    .split('TINY_THEMES = """', 1)[1].split('"""', 1)[0]
-                    .replace('"Confidence in each other"@en', '"<script>alert(1)</script> & co"@en'), encoding="utf-8")
+    hostile = TINY_THEMES.replace('"Confidence in each other"@en', '"<script>alert(1)</script> & co"@en')
+    mine.write_text(hostile, encoding="utf-8")
     out = tmp_path / "m.html"
     r = run("gaps", "--by", "theme", "--format", "html", "-o", str(out), "--data", str(tiny), "--themes", str(mine))
     assert r.exit_code == 0, r.output
