@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import DATA, ROOT, TINY_BIB, TINY_TTL
+from conftest import DATA, ROOT, TINY_BIB, TINY_THEMES, TINY_TTL
 from servers import PGID, FaultyProxy, pythonpath_env
 
 from partnergraph.cli import main
@@ -65,23 +65,9 @@ def refused(result, shown_url: str | None = None, *words: str):
     return errors[0]
 
 
-SMALL_THEMES = """# A small theme framework: the curators' reading of the two claims.
-
-@prefix pg: <https://w3id.org/partnergraph/ns#> .
-@prefix claim: <https://w3id.org/partnergraph/id/claim/> .
-@prefix theme: <https://w3id.org/partnergraph/id/theme/> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-
-theme:framework a skos:ConceptScheme ; rdfs:label "a small framework" ; pg:assertedBy pg:Curators .
-theme:group-people a skos:Concept, pg:ThemeGroup ; skos:prefLabel "People"@en ;
-    skos:scopeNote "How the people in partner organisations get on."@en ;
-    skos:inScheme theme:framework ; skos:topConceptOf theme:framework .
-theme:confidence a skos:Concept, pg:Theme ; skos:prefLabel "Confidence in each other"@en ;
-    skos:altLabel "trust"@en ; skos:scopeNote "Whether partners can rely on one another's word."@en ;
-    skos:broader theme:group-people ; skos:inScheme theme:framework .
-claim:trust pg:theme theme:confidence .
-"""
+# the tiny framework, with a header comment (pull must keep it) and its own scheme
+SMALL_THEMES = "# A small theme framework: the curators' reading of the two claims.\n\n" + TINY_THEMES.replace(
+    "theme:mine", "theme:framework").replace('"my framework"', '"a small framework"')
 SMALL_SOURCE = "review2004"  # a source of the small corpus, for the claims colleagues add
 
 
