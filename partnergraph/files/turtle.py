@@ -30,8 +30,8 @@ __all__ = [
 ]
 
 _LOCAL_OK = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?$")
-PREFIX_ORDER = ["pg", "pgid", "source", "claim", "evidence", "set", "pool", "relation", "debate", "theme", "bibo", "cito", "dcterms", "foaf", "mp",
-                "oa", "owl", "prov", "rdf", "rdfs", "skos", "xsd"]
+PREFIX_ORDER = ["pg", "pgid", "source", "claim", "evidence", "set", "pool", "relation", "debate", "theme",
+                "bibo", "cito", "dcterms", "foaf", "mp", "oa", "owl", "prov", "rdf", "rdfs", "skos", "xsd"]
 
 
 def _iri(term: str) -> str:

@@ -91,7 +91,7 @@ def add_themes(g, store, check: bool = True) -> None:
             g.nodes[t]["group_label"] = g.nodes[b]["label"]
             g.nodes[b]["themes"] += 1
             g.add_edge(t, b, key="in_group", kind="in_group")
-    for n, d in g.nodes(data=True):
+    for _n, d in g.nodes(data=True):
         if d.get("kind") == "claim":
             d["themes"] = ()
     reviews: dict[str, set[str]] = {}

@@ -82,7 +82,8 @@ def theme_matrix_page(g, by: str = "review", title: str | None = None) -> str:
             f"<p>A row per theme of the framework ({esc(g.nx.graph.get('theme_framework', ''))}), a column per "
             f"{what}. A cell: the theme's claims in the column / the distinct sources behind them"
             + (" (as that review cites them)" if by == "review" else "")
-            + ". Blue: some source cited directly; grey: none cited directly (pooled evidence only, or none). <em>reviews</em>: how many reviews"
+            + ". Blue: some source cited directly; grey: none cited directly (pooled evidence only, or none). "
+            "<em>reviews</em>: how many reviews"
             " state the theme (versions of one document count once).</p>\n"
             f'<div class="wrap"><table><thead><tr><th scope="col">theme</th>{head}<th scope="col">reviews</th>'
             f'<th scope="col">note</th></tr></thead>\n<tbody>\n' + "\n".join(body) + "\n</tbody></table></div>\n"
