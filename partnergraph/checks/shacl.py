@@ -25,6 +25,10 @@ from dataclasses import dataclass
 
 from ..core.errors import PartnergraphError
 from ..core.namespaces import RDF, RDFS, SH, XSD
+from ..files.bibtex import BibLibrary
+from ..store.bibrdf import Lit, source_triples
+from ..store.embedded import GRAPH_SOURCES, sources_nquads_chunks
+from .reads import CLASS_READS, query_reads, shapes_read
 
 SKOLEM = "urn:x-partnergraph:bnode:"
 
@@ -130,17 +134,48 @@ def _plan(shapes) -> tuple[list, list[_Job]]:
         taken.append(q)
         if _is_true(_objects(shapes, c, _sh("deactivated"))) or _is_true(_objects(shapes, shape, _sh("deactivated"))):
             continue
-        header = ""
-        for owner in _objects(shapes, c, _sh("prefixes")):
-            for decl in _objects(shapes, owner, _sh("declare")):
-                pre, ns = _objects(shapes, decl, _sh("prefix")), _objects(shapes, decl, _sh("namespace"))
-                if pre and ns:
-                    header += f"PREFIX {pre[0].value}: <{ns[0].value}>\n"
         messages = tuple(m.value for m in _objects(shapes, c, _sh("message"))) or tuple(
             m.value for m in _objects(shapes, shape, _sh("message")))
         sev = _objects(shapes, shape, _sh("severity"))
-        jobs.append(_Job(shape, header + text, messages, (_local(sev[0].value) if sev else None) or "Violation"))
+        jobs.append(_Job(shape, _query_text(shapes, c), messages,
+                         (_local(sev[0].value) if sev else None) or "Violation"))
     return taken, jobs
+
+
+def _query_text(shapes, node) -> str:
+    """The ``sh:select`` (or ``sh:ask``) of ``node`` with the prefixes its ``sh:prefixes`` declare."""
+    header = ""
+    for owner in _objects(shapes, node, _sh("prefixes")):
+        for decl in _objects(shapes, owner, _sh("declare")):
+            pre, ns = _objects(shapes, decl, _sh("prefix")), _objects(shapes, decl, _sh("namespace"))
+            if pre and ns:
+                header += f"PREFIX {pre[0].value}: <{ns[0].value}>\n"
+    text = _objects(shapes, node, _sh("select")) or _objects(shapes, node, _sh("ask"))
+    return header + (text[0].value if text else "")
+
+
+def _jobs_read(shapes, jobs: list[_Job]) -> frozenset[str] | None:
+    """The predicates of data triples the SPARQL constraints pyoxigraph runs can read, focus nodes included
+    (what :func:`_focus_nodes` and :func:`_run_job` query), or ``None`` for all."""
+    import pyoxigraph as ox
+
+    found: set[str] = set()
+    queries = []
+    for job in jobs:
+        queries.append(job.query)
+        if _objects(shapes, job.shape, _sh("targetClass")) or ox.NamedNode(RDFS + "Class") in _objects(
+                shapes, job.shape, ox.NamedNode(RDF + "type")):
+            found |= CLASS_READS
+        for t in ("targetSubjectsOf", "targetObjectsOf"):
+            found.update(p.value for p in _objects(shapes, job.shape, _sh(t)))
+        for t in _objects(shapes, job.shape, _sh("target")):
+            queries.extend(sel.value for sel in _objects(shapes, t, _sh("select")))
+    for text in queries:
+        reads = query_reads(text)
+        if reads is None:
+            return None
+        found |= reads
+    return frozenset(found)
 
 
 def _focus_nodes(data, shapes, shape) -> list:
@@ -203,7 +238,7 @@ def _run_job(data, shapes, job: _Job, owner) -> list[ShaclResult]:
     return out
 
 
-def _fast(data, shapes_texts: list[str]) -> list[ShaclResult]:
+def _fast(data, shapes_texts: list[str], sources=None) -> list[ShaclResult]:
     import pyoxigraph as ox
     import shacl
 
@@ -211,6 +246,16 @@ def _fast(data, shapes_texts: list[str]) -> list[ShaclResult]:
     for text in shapes_texts:
         shapes.load(text.encode("utf-8"), format=ox.RdfFormat.TURTLE)
     taken, jobs = _plan(shapes)
+    jobs_read = _jobs_read(shapes, jobs) if sources is not None else None
+    for q in taken:
+        shapes.remove(q)
+    engine_read = None
+    if sources is not None:
+        queries = {q.subject: _query_text(shapes, q.subject) for p in ("select", "ask")
+                   for q in shapes.quads_for_pattern(None, _sh(p), None)}
+        engine_read = shapes_read(shapes, queries)
+    rest = shapes.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""
+    engine = shacl.Shapes.from_text(rest.decode("utf-8"), format="ntriples")
 
     def owner(node) -> str:
         if isinstance(node, ox.BlankNode):  # a quote node: report the node that holds it
@@ -219,16 +264,10 @@ def _fast(data, shapes_texts: list[str]) -> list[ShaclResult]:
             return "_:" + node.value
         return node.value
 
-    out: list[ShaclResult] = []
-    for job in jobs:
-        out.extend(_run_job(data, shapes, job, owner))
-    for q in taken:
-        shapes.remove(q)
-    rest = shapes.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""
-    engine = shacl.Shapes.from_text(rest.decode("utf-8"), format="ntriples")
     # blank nodes travel as IRIs, so that a result about one can name the node that holds it; a shapes graph
     # that tells blank nodes from IRIs (sh:nodeKind) gets them as they are
     skolem = "nodeKind" not in " ".join(shapes_texts)
+    out: list[ShaclResult] = []
     fd, path = tempfile.mkstemp(prefix="partnergraph-shacl-", suffix=".nt")
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -237,9 +276,14 @@ def _fast(data, shapes_texts: list[str]) -> list[ShaclResult]:
                 data.dump(output=out_file, format=ox.RdfFormat.N_TRIPLES, from_graph=g)
             if skolem:
                 out_file.close()
+            if sources is not None:  # after the store's graphs: these are loaded into it for the SPARQL
+                _add_sources(sources, fh, engine_read, data, jobs_read)
+        for job in jobs:
+            out.extend(_run_job(data, shapes, job, owner))
         report = engine.validate_file(path, allow_warnings=True)
     finally:
         os.unlink(path)
+    found = []
     for r in report.results:
         focus = r.focus_node
         if focus.startswith("<" + SKOLEM):
@@ -249,8 +293,53 @@ def _fast(data, shapes_texts: list[str]) -> list[ShaclResult]:
         p = r.path
         path_iri = p[1:-1] if p and p.startswith("<") and p.endswith(">") and " " not in p else None
         root = r.root_shape[1:-1] if r.root_shape and r.root_shape.startswith("<") else None
-        out.append(ShaclResult(focus, r.severity, root, r.component, path_iri, r.message or _default_message(r)))
-    return out
+        found.append((ShaclResult(focus, r.severity, root, r.component, path_iri, r.message or _default_message(r)),
+                      r.value or ""))
+    # the engine reports in an order that follows its input's: put its results in one of their own
+    found.sort(key=lambda x: (x[0].focus, x[0].shape or "", x[0].path or "", x[0].component, x[0].message, x[1]))
+    return out + [res for res, _value in found]
+
+
+_NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+
+
+def _add_sources(sources, fh, engine_read, store, jobs_read, lines_per_chunk: int = 100_000) -> None:
+    """The sources' triples (:func:`~partnergraph.store.bibrdf.source_triples`) as N-Triples: those of a
+    predicate in ``engine_read`` written to ``fh`` (the engine's input), those in ``jobs_read`` loaded into
+    ``store``'s sources graph (for the SPARQL constraints); ``None`` takes every predicate. Their terms are IRIs
+    and literals (no blank node to skolemise); the keys are IRIs (else the sources are in the store already)."""
+    import pyoxigraph as ox
+
+    graph = ox.NamedNode(GRAPH_SOURCES)
+    esc = _NT_ESCAPES
+    to_engine: list[str] = []
+    to_store: list[str] = []
+
+    def flush() -> None:
+        if to_engine:
+            fh.write("".join(to_engine).encode("utf-8"))
+            to_engine.clear()
+        if to_store:
+            store.bulk_load("".join(to_store).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+            to_store.clear()
+
+    for s, p, o in source_triples(sources):
+        engine = engine_read is None or p in engine_read
+        jobs = jobs_read is None or p in jobs_read
+        if not (engine or jobs):
+            continue
+        if o.__class__ is Lit:
+            text = o.value.translate(esc)
+            line = f'<{s}> <{p}> "{text}"^^<{o.datatype}> .\n' if o.datatype else f'<{s}> <{p}> "{text}" .\n'
+        else:
+            line = f"<{s}> <{p}> <{o}> .\n"
+        if engine:
+            to_engine.append(line)
+        if jobs:
+            to_store.append(line)
+        if len(to_engine) >= lines_per_chunk or len(to_store) >= lines_per_chunk:
+            flush()
+    flush()
 
 
 _DEFAULT_MESSAGES = {
@@ -336,16 +425,28 @@ def _reference(data, shapes_texts: list[str]) -> list[ShaclResult]:
     return out
 
 
-def run_shacl(store, shapes_texts: list[str], *, engine: str = "fast") -> list[ShaclResult]:
+def run_shacl(store, shapes_texts: list[str], *, engine: str = "fast", sources=None) -> list[ShaclResult]:
     """Validate the union of ``store``'s named graphs against the shapes. ``engine="reference"`` runs pySHACL
     (slow; what the fast way is tested against); ``"fast"`` falls back to it where the ``shacl`` package is
-    not installed."""
+    not installed.
+
+    ``sources``: parsed sources whose triples are not in ``store`` (a load keeps them out of it), validated as if
+    they were in its sources graph. The fast way then builds only the triples the shapes can read
+    (:mod:`.reads`) and loads into ``store`` only those its SPARQL constraints can read; the reference loads them
+    all into ``store``."""
     if engine == "fast":
         try:
             import shacl  # noqa: F401
         except ImportError:
             engine = "reference"
-    return _fast(store, shapes_texts) if engine == "fast" else _reference(store, shapes_texts)
+    if engine == "fast":
+        return _fast(store, shapes_texts, sources)
+    if sources is not None:
+        import pyoxigraph as ox
+
+        for chunk in sources_nquads_chunks(BibLibrary(None, list(sources), [])):  # into the sources graph
+            store.bulk_load(chunk, format=ox.RdfFormat.N_QUADS)
+    return _reference(store, shapes_texts)
 
 
 __all__ = ["ShaclResult", "run_shacl"]

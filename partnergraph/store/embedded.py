@@ -173,6 +173,11 @@ class DataStore:
             self._pending = False
         return self._store
 
+    @property
+    def sources_pending(self) -> bool:
+        """Whether the sources' triples are still to be loaded (they are kept out of the store until used)."""
+        return self._pending
+
     def without_sources(self):
         """The store as it is now: claims and ontology, and the sources only if something has loaded them."""
         return self._store
