@@ -22,10 +22,12 @@ from .questions import claims as _claims
 from .questions import common as _common
 from .questions import debates as _debates
 from .questions import gaps as _gaps
+from .questions import index as _index
 from .questions import search as _search
+from .questions import sparql as _sparql
 from .questions import strength as _strength
 from .questions import themes as _themes
-from .questions.claims import CocitedRow, EvidenceRow, RelatedRow, SourceClaimRow, SparqlResult, StatRow
+from .questions.claims import CocitedRow, EvidenceRow, RelatedRow, SourceClaimRow, StatRow
 from .questions.common import ClaimRow, Kinds
 from .questions.debates import ContestedRow, DebateRow, RelationRow
 from .questions.gaps import GapCell
@@ -33,6 +35,7 @@ from .questions.resolve import Resolution
 from .questions.resolve import resolve as _resolve
 from .questions.resolve import resolve_theme as _resolve_theme
 from .questions.search import SearchRow
+from .questions.sparql import SparqlResult
 from .questions.strength import StrengthRow
 from .questions.themes import (
     ThemeClaimRow,
@@ -81,7 +84,7 @@ class EvidenceGraph(LoadedGraph):
         >>> sorted(row)
         ['c']
         """
-        return _claims.sparql(self, query, allow_service=allow_service, timeout=timeout)
+        return _sparql.sparql(self, query, allow_service=allow_service, timeout=timeout)
 
     # ---------------------------------------------------------------- claims
     def claims(self, kind: Kinds = None) -> list[ClaimRow]:
@@ -369,4 +372,6 @@ def load(data: str | Path | None = None, *, store: str | None = None, cache: boo
     """
     g = load_graph(data, store=store, cache=cache, cls=EvidenceGraph, themes=themes)
     assert isinstance(g, EvidenceGraph)
+    if g.cache_folder is not None and g.nx_loaded:  # parsed and cached just now: the claim index goes beside it
+        _index.save(g)
     return g

@@ -18,8 +18,8 @@ import click
 from ..api import load
 from ..core.errors import PartnergraphError, file_error
 from ..files import answers
-from ..files.datadir import default_data_dir
 from ..outputs.formats import FORMATS, render
+from .quick import data_notice
 
 __all__ = ["CONTEXT", "OUTPUT_DIR", "Group", "data_options", "default_folder", "default_format", "emit", "fail",
            "force_option", "load_graph", "main", "output_options", "output_path", "refuse_existing", "slug",
@@ -100,20 +100,11 @@ def data_options(fn):
     @click.option("-v", "--verbose", is_flag=True, help="Say on stderr which data directory is read.")
     @functools.wraps(fn)
     def wrapper(*args, verbose=False, **kwargs):
+        data, notice = data_notice(kwargs.get("data"), kwargs.get("store"), verbose)
         if kwargs.get("store") is None:
-            data = kwargs.get("data")
-            if data is None:
-                chosen = default_data_dir()
-                kwargs["data"] = str(chosen)
-                if chosen != Path("data"):
-                    click.echo(f"Reading the bundled corpus in {chosen} (no ./data here; give --data DIR for "
-                               "your own)", err=True)
-                elif verbose:
-                    click.echo(f"Reading {chosen.absolute()}", err=True)
-            elif verbose:
-                click.echo(f"Reading {Path(data).absolute()}", err=True)
-        elif verbose:
-            click.echo(f"Reading {kwargs['store']}", err=True)
+            kwargs["data"] = data
+        if notice is not None:
+            click.echo(notice, err=True)
         return fn(*args, **kwargs)
 
     return wrapper

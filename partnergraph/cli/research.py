@@ -2,7 +2,9 @@
 related, cocited.
 
 Each command calls the function of the same name in :mod:`partnergraph.questions` (also a method of the loaded
-graph: ``g.benefits(dimension="equity")``) and prints its rows in the chosen ``--format``.
+graph: ``g.benefits(dimension="equity")``) and prints its rows in the chosen ``--format``. The listings are also
+answered by :mod:`.quick`, from the claim index, when their data is cached: a change to their options here is one
+there too (tests/test_quick.py holds the two together).
 """
 
 from __future__ import annotations
@@ -31,10 +33,8 @@ from .common import (
     output_path,
     wrote,
 )
+from .quick import CHART_FORMATS, CLAIM_COLUMNS, GAP_COLUMNS
 from .themes import announce, emit_theme_evidence, emit_theme_gaps, theme_resolution
-
-CLAIM_COLUMNS = ["claim", "kind", "label", "cells", "sources_direct", "sources_pooled", "supports", "disputes",
-                 "qualifies", "reviews"]
 
 
 class Choice(click.Choice):
@@ -174,7 +174,6 @@ def relations(claim, explain, data, store, fmt):
     click.echo(render_relations(g.relations(res.node), default_format(fmt), explain=explain), nl=False)
 
 
-CHART_FORMATS = ("html", "png", "svg", "pdf")
 GAP_FORMATS = (*FORMATS, *CHART_FORMATS)
 _TEXT_SUFFIXES = {"csv": (".csv",), "json": (".json",), "ndjson": (".ndjson", ".jsonl"), "markdown": (".md",),
                   "table": (".txt",)}
@@ -236,8 +235,7 @@ def gaps(fmt, output, title, direct_only, by, columns, force, data, store):
         return
     g = load_graph(data, store)
     rows = g.gaps()
-    _emit(rows, fmt, ["dimension", "level", "benefits", "sources_direct", "sources_pooled", "sources_total",
-                      "direct_share", "gap"])
+    _emit(rows, fmt, GAP_COLUMNS)
 
 
 @main.command("single-source")

@@ -118,11 +118,23 @@ def key(argv: list[str]) -> str:
                 part(f"{entry}:{os.stat(entry).st_mtime_ns}")
             except OSError:
                 part(entry)
-    for path in _package_files(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))):
-        part(path)
-        with open(path, "rb") as fh:
-            h.update(hashlib.sha256(fh.read()).digest())
+    h.update(_package_digest())
     return h.hexdigest()[:40]
+
+
+_PACKAGE: list[bytes] = []
+
+
+def _package_digest() -> bytes:
+    """A hash of every file of the package, names and contents (once per process: the code that runs is fixed)."""
+    if not _PACKAGE:
+        h = hashlib.sha256()
+        for path in _package_files(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))):
+            h.update(path.encode("utf-8", "surrogateescape") + b"\0")
+            with open(path, "rb") as fh:
+                h.update(hashlib.sha256(fh.read()).digest())
+        _PACKAGE.append(h.digest())
+    return _PACKAGE[0]
 
 
 def _entry_path(argv: list[str]) -> Path | None:

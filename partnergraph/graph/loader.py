@@ -29,8 +29,8 @@ def load_graph(data: str | Path | None = None, *, store: str | None = None, cach
     """Load a data directory (default: the bundled ``data/``) or a SPARQL endpoint (``store=URL``) as a ``cls``.
 
     ``themes``: the theme framework to load instead of the directory's ``themes.ttl`` (a file, or ``"none"``).
-    A second load of unchanged files reads the networkx graph from the cache and does not parse again.
-    Raises :class:`~partnergraph.core.errors.PartnergraphError` subclasses naming file and line on bad input.
+    A second load of unchanged files reads the networkx graph from the cache (when first used) and does not
+    parse again. Raises :class:`~partnergraph.core.errors.PartnergraphError` subclasses naming file and line on bad input.
     """
     if store:
         return load_remote(store, cls=cls)
@@ -38,24 +38,44 @@ def load_graph(data: str | Path | None = None, *, store: str | None = None, cach
     digest = d.digest()
     folder = cache_dir() / digest
     if cache and (folder / "graph.pickle").exists():
-        try:
-            nx_graph = load_pickle(folder / "graph.pickle")
-            nq = folder / "data.nq"
-            return cls(nx_graph, d, rdf_loader=lambda: load_nquads(nq.read_bytes()))
-        except Exception:  # a damaged cache entry is rebuilt, never trusted
-            pass
-    st, _library = load_store(d)
-    try:
-        nx_graph = build_graph(st)
-    except LocatedError as exc:
-        raise locate_in_claims(exc, d) from None
+        nq = folder / "data.nq"
+        # the networkx graph is read when first used: a question the claim index answers never needs it
+        return cls(None, d, rdf_loader=lambda: load_nquads(nq.read_bytes()),
+                   nx_loader=lambda: _cached_graph(folder, d), cache_folder=folder)
+    nx_graph, st = _build(d)
+    written = None
     if cache:
         try:
             write_atomic_bytes(folder / "data.nq", dump_nquads(st))
             save_pickle(nx_graph, folder / "graph.pickle")
+            written = folder
         except OSError:
             pass  # a read-only cache only costs speed
-    return cls(nx_graph, d, st)
+    return cls(nx_graph, d, st, cache_folder=written)
+
+
+def _build(d: DataDir):
+    """Parse the data directory and project it: (networkx graph, RDF store)."""
+    st, _library = load_store(d)
+    try:
+        return build_graph(st), st
+    except LocatedError as exc:
+        raise locate_in_claims(exc, d) from None
+
+
+def _cached_graph(folder: Path, d: DataDir):
+    """The networkx graph cached in ``folder``; a damaged entry is rebuilt from the data, never trusted."""
+    try:
+        return load_pickle(folder / "graph.pickle")
+    except Exception:
+        pass
+    nx_graph, st = _build(d)
+    try:
+        write_atomic_bytes(folder / "data.nq", dump_nquads(st))
+        save_pickle(nx_graph, folder / "graph.pickle")
+    except OSError:
+        pass
+    return nx_graph
 
 
 def locate_in_claims(exc: LocatedError, d) -> PartnergraphError:

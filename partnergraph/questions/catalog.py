@@ -25,7 +25,6 @@ from .claims import (
     factors,
     related,
     source_claims,
-    sparql,
     stats,
 )
 from .common import ClaimRow, resolve_claim, resolve_source
@@ -43,6 +42,7 @@ from .debates import (
 from .gaps import GapCell, gaps, single_source, undirected
 from .resolve import Resolution, resolve, resolve_theme
 from .search import SearchRow, search
+from .sparql import sparql
 from .strength import StrengthRow, strength, strength_rule
 from .themes import (
     ThemeClaimRow,

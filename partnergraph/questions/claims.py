@@ -1,4 +1,5 @@
-"""The questions researchers ask, as functions over the networkx evidence graph returning plain rows.
+"""The questions researchers ask, as functions over the networkx evidence graph returning plain rows (the
+listings and counts read the claim index, :mod:`.index`; SPARQL is :mod:`.sparql`).
 
 Each function takes an :class:`~partnergraph.api.EvidenceGraph` first; the same functions are methods of it
 (``g.stats()``) and CLI commands (``partnergraph stats``).
@@ -6,20 +7,17 @@ Each function takes an :class:`~partnergraph.api.EvidenceGraph` first; the same 
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from itertools import combinations
 
-from ..core.namespaces import CELLS, CLAIM_KINDS, DIMENSIONS
-from ..store.localquery import run_local_query
-from ..store.remote import remote_query
+from ..core.namespaces import DIMENSIONS
+from . import index as _index
 from .common import (
     DIMENSION_NAMES,
     LEVEL_NAMES,
     ClaimRow,
     _bare,
     _choice,
-    _claim_row,
     _claim_sources,
     _claims,
     _kinds,
@@ -34,7 +32,6 @@ __all__ = [
     "EvidenceRow",
     "RelatedRow",
     "SourceClaimRow",
-    "SparqlResult",
     "StatRow",
     "barriers",
     "benefits",
@@ -45,12 +42,9 @@ __all__ = [
     "factors",
     "related",
     "source_claims",
-    "sparql",
     "stats",
 ]
 
-#: what :func:`sparql` returns: SELECT rows, an ASK answer, or CONSTRUCT/DESCRIBE triples
-SparqlResult = list[dict[str, str | None]] | bool | list[tuple[str, str, str]]
 
 @dataclass(frozen=True, slots=True)
 class StatRow:
@@ -71,63 +65,7 @@ def stats(g) -> list[StatRow]:
     ...     1 for _, d in pg.load().nx.nodes(data=True) if d["kind"] == "claim")
     True
     """
-    nxg = g.nx
-    src_type: Counter = Counter()
-    src_status: Counter = Counter()
-    kinds: Counter = Counter()
-    cells: Counter = Counter()
-    other: Counter = Counter()
-    for _, d in nxg.nodes(data=True):
-        k = d["kind"]
-        if k == "source":
-            src_type[d["entry_type"]] += 1
-            src_status[d["status"]] += 1
-        elif k == "claim":
-            kinds[d["claim_kind"]] += 1
-            if d["claim_kind"] == "Benefit":
-                for c in d["cells"]:
-                    cells[c] += 1
-        elif k in ("claim_set", "pool"):
-            other[k] += 1
-    stance: Counter = Counter()
-    attribution: Counter = Counter()
-    relations: set[str] = set()
-    for _, _, d in nxg.edges(data=True):
-        if d["kind"] == "evidences":
-            stance[d["stance"]] += 1
-            attribution[d["attribution"]] += 1
-        elif d["kind"] == "relates":
-            relations.add(d["relation_id"])
-    rows = [StatRow("totals", "sources", sum(src_type.values())),
-            StatRow("totals", "claims", sum(kinds.values())),
-            StatRow("totals", "evidence links", sum(stance.values())),
-            StatRow("totals", "claim sets", other["claim_set"]),
-            StatRow("totals", "pooled evidence bases", other["pool"]),
-            StatRow("totals", "relations between claims", len(relations)),
-            StatRow("totals", "debates", len(nxg.graph.get("debates", ())))]
-    rows += [StatRow("sources by type", t, n) for t, n in sorted(src_type.items())]
-    rows += [StatRow("sources by status", t, src_status[t]) for t in ("complete", "incomplete", "unidentified")]
-    rows += [StatRow("claims by kind", k, kinds[k]) for k in CLAIM_KINDS if kinds[k]]
-    rows += [StatRow("evidence links by stance", s, stance[s]) for s in ("supports", "disputes", "qualifies")]
-    rows += [StatRow("evidence links by attribution", a, attribution[a]) for a in ("direct", "pooled")]
-    rows += [StatRow("benefits per quality cell", _cell_label(c), cells[c]) for c in CELLS]
-    return rows
-
-
-def _cell_label(cell: str) -> str:
-    dim = next(d for d in DIMENSIONS if cell.startswith(d))
-    return f"{dim.lower()} / {cell[len(dim):].lower()}"
-
-
-def sparql(g, query: str, *, allow_service: bool = False, timeout: float | None = None):
-    """SELECT → list of dicts (variable → value as text); ASK → bool; CONSTRUCT/DESCRIBE → list of triples
-    (N-Triples terms as text). Project prefixes are declared for you; user values are never pasted into
-    queries by partnergraph itself. On local files the query may not use ``SERVICE`` (unless
-    ``allow_service``), must be of a bounded size and stops at a time limit (``timeout`` seconds, default
-    ``$PARTNERGRAPH_QUERY_TIMEOUT`` or 30): see :mod:`partnergraph.store.localquery`."""
-    if g.endpoint:
-        return remote_query(g.endpoint, query)
-    return run_local_query(g.rdf, query, allow_service=allow_service, timeout=timeout)
+    return [StatRow(*t) for t in _index.stat_rows(g)]
 
 
 # --- claims and benefits -------------------------------------------------------------------------------------
@@ -143,9 +81,7 @@ def claims(g, kind: str | tuple[str, ...] | None = None) -> list[ClaimRow]:
     True
     """
     kinds = _kinds(kind)
-    order = {k: i for i, k in enumerate(CLAIM_KINDS)}
-    rows = [_claim_row(g.nx, c) for c in _claims(g.nx, kinds)]
-    return sorted(rows, key=lambda r: (order[r.kind], r.claim))
+    return [ClaimRow(*t[:10]) for t in _index.claim_rows(g) if kinds is None or t[1] in kinds]
 
 
 def benefits(g, dimension: str | None = None, level: str | None = None) -> list[ClaimRow]:

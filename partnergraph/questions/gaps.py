@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..core.namespaces import CELLS, DIMENSIONS
+from . import index as _index
 from .claims import claims
-from .common import ClaimRow, _bare, _claim_sources, _claims_sources
+from .common import ClaimRow, _kinds
 
 __all__ = [
     "GapCell",
@@ -49,18 +49,7 @@ def gaps(g) -> list[GapCell]:
     >>> len(cells), cells[0].dimension, cells[0].level
     (12, 'economy', 'input')
     """
-    nxg = g.nx
-    rows = []
-    for cell in CELLS:
-        dim = next(d for d in DIMENSIONS if cell.startswith(d))
-        members = sorted(u for u, _, k in nxg.in_edges("cell:" + cell, keys=True) if k == "in_category"
-                         and nxg.nodes[u]["claim_kind"] == "Benefit")
-        direct, pooled = _claims_sources(nxg, members)
-        total = len(direct | pooled)
-        rows.append(GapCell(dim.lower(), cell[len(dim):].lower(), len(members), len(direct), len(pooled), total,
-                            len(direct) / total if total else 0.0, total == 0,
-                            tuple(_bare(c) for c in members)))
-    return rows
+    return [GapCell(*t) for t in _index.gap_rows(g)]
 
 
 def single_source(g, kind: str | tuple[str, ...] | None = None) -> list[ClaimRow]:
@@ -70,8 +59,8 @@ def single_source(g, kind: str | tuple[str, ...] | None = None) -> list[ClaimRow
     >>> all(r.sources_direct + r.sources_pooled == 1 for r in pg.load().single_source())
     True
     """
-    nxg = g.nx
-    return [r for r in claims(g, kind) if len(set().union(*_claim_sources(nxg, "claim:" + r.claim))) == 1]
+    kinds = _kinds(kind)
+    return [ClaimRow(*t[:10]) for t in _index.claim_rows(g) if (kinds is None or t[1] in kinds) and t[10] == 1]
 
 
 def undirected(g, kind: str | tuple[str, ...] | None = None, unevidenced: bool = True) -> list[ClaimRow]:
