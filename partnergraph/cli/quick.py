@@ -49,7 +49,8 @@ class _Opt:
 
     def __init__(self, names: tuple[str, ...], dest: str, choices: tuple[str, ...] | None = None, *,
                  flag: bool = False, fold: bool = False, envvar: str | None = None) -> None:
-        self.names, self.dest, self.choices, self.flag, self.fold, self.envvar = names, dest, choices, flag, fold, envvar
+        self.names, self.dest, self.choices = names, dest, choices
+        self.flag, self.fold, self.envvar = flag, fold, envvar
 
     def convert(self, value: str) -> str | None:
         """The value click would pass on (the choice as declared), or ``None`` where click would refuse it."""

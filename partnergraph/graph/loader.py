@@ -30,7 +30,8 @@ def load_graph(data: str | Path | None = None, *, store: str | None = None, cach
 
     ``themes``: the theme framework to load instead of the directory's ``themes.ttl`` (a file, or ``"none"``).
     A second load of unchanged files reads the networkx graph from the cache (when first used) and does not
-    parse again. Raises :class:`~partnergraph.core.errors.PartnergraphError` subclasses naming file and line on bad input.
+    parse again. Raises :class:`~partnergraph.core.errors.PartnergraphError` subclasses naming file and line on
+    bad input.
     """
     if store:
         return load_remote(store, cls=cls)
