@@ -175,3 +175,88 @@ def test_possible_match_with_an_untitled_entry():
     idx = DedupeIndex([rec("gray1989", year=1989)])
     r = rec("new", title=TITLE, year=1989)
     assert idx.matches(r) == [] and idx.possible(r) == ["gray1989"]
+
+
+def _crowded(rnd: random.Random, n: int, nameless: bool) -> list:
+    """A catalogue that reuses a few family names in a few years (every name-and-year group far over 64
+    entries), with near copies of many entries: a typo, words reordered, a year off by one or dropped, a
+    subtitle, an organisation instead of people, no names at all (``nameless``)."""
+    vocab = _VOCAB + ["commissioning", "governance", "leadership", "colour", "behaviour", "organisation"]
+    names = ["Smith", "Jones", "Department of Health"]
+    recs = []
+    for i in range(n):
+        title = " ".join(rnd.choice(vocab) for _ in range(rnd.randint(1, 9)))
+        recs.append(rec(f"k{i}", rnd.choice(["article", "book", "misc", "techreport"]),
+                        tuple(rnd.sample(names, rnd.choice((1, 1, 2)))), title=title, year=rnd.randint(2009, 2010)))
+    for i in rnd.sample(range(n), n // 3):
+        r = recs[i]
+        words = r.title.split()
+        change = rnd.randrange(7 if nameless else 6)
+        fields = {"title": r.title, "year": str(r.year)}
+        people = tuple(r.surnames)
+        if change == 0:
+            j = rnd.randrange(len(words))
+            words[j] = words[j][:-1] + rnd.choice("xyz")
+            fields["title"] = " ".join(words)
+        elif change == 1:
+            rnd.shuffle(words)
+            fields["title"] = " ".join(words).replace("organisation", "organization").replace("colour", "color")
+        elif change == 2:
+            fields["year"] = str(r.year + rnd.choice((-1, 1)))
+        elif change == 3:
+            del fields["year"]
+        elif change == 4:
+            fields["title"] += " a review"
+        elif change == 5:
+            people = people[:1]
+        else:
+            people = ()
+        recs.append(rec(f"c{i}", "article", people, **fields))
+    rnd.shuffle(recs)
+    return recs
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.randoms(use_true_random=False), st.integers(200, 300))
+def test_blocking_of_crowded_names_finds_every_pair_all_pairs_finds(rnd, n):
+    recs = _crowded(rnd, n, nameless=False)
+    brute = {(a.key, b.key): compare(a, b) for a, b in itertools.combinations(recs, 2)}
+    brute = {k: m for k, m in brute.items() if m}
+    assert {(m.key_a, m.key_b): m for m in find_duplicates(recs)} == brute and len(brute) >= 10
+    index = DedupeIndex(recs[:-1])
+    expect = sorted((m for a in recs[:-1] if (m := compare(recs[-1], a))),
+                    key=lambda m: (m.kind != "duplicate", -m.score, m.key_b))
+    assert index.matches(recs[-1]) == expect
+
+
+@settings(max_examples=8, deadline=None)
+@given(st.randoms(use_true_random=False), st.integers(200, 300))
+def test_what_blocking_cannot_find_is_a_nameless_pair_with_no_rare_word_in_common(rnd, n):
+    """The one documented gap: an entry with no names meets the others only through a rare title word (one in
+    at most ``WORD_CAP`` titles) or the same set of title words, not through a name; so a nameless near copy
+    whose words are all common and not all the same as the original's (a typo) can go unreported."""
+    recs = _crowded(rnd, n, nameless=True)
+    brute = {(a.key, b.key): compare(a, b) for a, b in itertools.combinations(recs, 2)}
+    brute = {k: m for k, m in brute.items() if m}
+    found = {(m.key_a, m.key_b): m for m in find_duplicates(recs)}
+    by_key = {r.key: r for r in recs}
+    assert found.items() <= brute.items()
+    for a, b in brute.keys() - found.keys():
+        ra, rb = by_key[a], by_key[b]
+        assert not (ra.surnames and rb.surnames)
+        assert dedupe._fingerprint(ra.title) != dedupe._fingerprint(rb.title) and not (ra.doi and ra.doi == rb.doi)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text("ab c", max_size=30), max_size=40), st.lists(st.text("ab c", max_size=30), max_size=40),
+       st.sampled_from([dedupe.TITLE_THRESHOLD, dedupe.STRICT_THRESHOLD, 50.0, 75.0]))
+def test_similar_pairs_is_every_pair_over_the_cutoff(a, b, cutoff):
+    from rapidfuzz import fuzz
+
+    a = [t for t in a if t] or ["a"]
+    b = [t for t in b if t] or ["b"]
+    between = {(i, j) for i, x in enumerate(a) for j, y in enumerate(b) if fuzz.ratio(x, y) >= cutoff - 1e-6}
+    assert sorted(dedupe._similar_pairs(a, b, cutoff)) == sorted(between)
+    within = {(i, j) for i, j in itertools.combinations(range(len(a)), 2) if fuzz.ratio(a[i], a[j]) >= cutoff - 1e-6}
+    assert {(min(p), max(p)) for p in dedupe._similar_pairs(a, None, cutoff)} == within
+    assert len(dedupe._similar_pairs(a, None, cutoff)) == len(within)

@@ -18,7 +18,11 @@ match; a short title (two significant words or fewer: "Editorial", "Front cover"
 venues agree too. A short title is no obstacle when everything else is equal: ``{\\TeX}`` matches ``{\\TeX}``.
 
 Candidates are blocked first (by DOI, ISBN, family name + year, and the rarest title words), so a corpus of a
-few thousand entries is compared in well under a second rather than all pairs.
+few thousand entries is compared in well under a second rather than all pairs. A name and year group is never
+capped ("Smith", 2010 may hold hundreds): its titles are scored group against group in rapidfuzz, each only
+against titles of a length it can reach, so every pair sharing a name is found. The one pair blocking can miss: an
+entry with no names meets others only through a rare title word (in at most ``DedupeIndex.WORD_CAP`` titles) or
+the same set of title words, so a nameless near copy (a typo) of a title made only of common words goes unreported.
 
 >>> a = record_from_fields("a", "article", {"title": "Dilemmas in a general theory of planning", "year": "1973"},
 ...                        ["Rittel", "Webber"])
@@ -31,7 +35,9 @@ few thousand entries is compared in well under a second rather than all pairs.
 
 from __future__ import annotations
 
+import bisect
 import functools
+import math
 import operator
 import re
 import unicodedata
@@ -239,13 +245,15 @@ def _title_tokens(title: str) -> tuple[str, ...]:
 
 class DedupeIndex:
     """An index of records for blocking: candidates share a DOI, an ISBN, a name and year (±1), or one of
-    their rarest title words. Add records one at a time (an import checks each entry against all before it)."""
+    their rarest title words. Add records one at a time (an import checks each entry against all before it).
+
+    A family name and year are never capped: every entry sharing a name with ``r`` and a year within one (or
+    with no year on a side) is a candidate, however many there are ("Smith", 2010), and the titles of that
+    group are ruled out in one call into rapidfuzz (:meth:`worth_comparing`)."""
 
     #: a title word shared by more entries than this says nothing about identity and is not used for blocking
     #: (frequent-token filtering); near-identical titles still meet through their word fingerprint
     WORD_CAP = 64
-    #: a family name (and year) shared by more entries than this is blocked further by title word
-    NAME_CAP = 64
 
     def __init__(self, records: list[Record] | None = None):
         self.records: dict[str, Record] = {}
@@ -255,103 +263,58 @@ class DedupeIndex:
         self._name_no_year: dict[str, list[str]] = defaultdict(list)
         self._word: dict[str, list[str]] = defaultdict(list)
         self._fingerprint: dict[str, list[str]] = defaultdict(list)
-        # a name (and year) shared by more than NAME_CAP entries ("Department of Health", 2009) is blocked
-        # further by title word: the same keys again, under (name, year, word) — "" for an untitled entry
-        self._name_year_word: dict[tuple[str, int, str], list[str]] = defaultdict(list)
         self._years: dict[str, set[int]] = defaultdict(set)
-        self._name_no_year_word: dict[tuple[str, str], list[str]] = defaultdict(list)
         self._df: Counter = Counter()
         self._untitled: set[str] = set()
         self._words: dict[str, str] = {}  # key → the title's words sorted (what token_sort_ratio compares)
         records = list(records or ())
-        for r in records:
-            self._df.update(set(_title_tokens(r.title)))
-        for r in records:
-            self.add(r, count=False)
+        tokens = [set(_title_tokens(r.title)) for r in records]
+        for toks in tokens:
+            self._df.update(toks)
+        for r, toks in zip(records, tokens, strict=True):
+            self._add(r, toks)
 
-    def _rare(self, r: Record, n: int = 3) -> list[str]:
-        toks = sorted(set(_title_tokens(r.title)), key=lambda t: (self._df[t], t))
-        return toks[:n]
+    def _rare(self, r: Record, n: int = 3, toks: set[str] | None = None) -> list[str]:
+        ranked = sorted(set(_title_tokens(r.title)) if toks is None else toks, key=lambda t: (self._df[t], t))
+        return ranked[:n]
 
     def add(self, r: Record, *, count: bool = True) -> None:
+        toks = set(_title_tokens(r.title))
+        if count:
+            self._df.update(toks)
+        self._add(r, toks)
+
+    def _add(self, r: Record, toks: set[str]) -> None:
         self.records[r.key] = r
         self._words[r.key] = _sorted_words(r.title)
-        if count:
-            self._df.update(set(_title_tokens(r.title)))
         if r.doi:
             self._doi[r.doi].append(r.key)
         for i in r.isbns:
             self._isbn[i].append(r.key)
-        rare = self._rare(r)
         for s in r.surnames:
-            for w in rare or [""]:
-                if r.year is not None:
-                    self._name_year_word[(s, r.year, w)].append(r.key)
-                else:
-                    self._name_no_year_word[(s, w)].append(r.key)
             if r.year is not None:
                 self._name_year[(s, r.year)].append(r.key)
                 self._years[s].add(r.year)
             else:
                 self._name_no_year[s].append(r.key)
-        for t in rare:
+        for t in self._rare(r, toks=toks):
             self._word[t].append(r.key)
         if r.title:
-            self._fingerprint[_fingerprint(r.title)].append(r.key)
+            self._fingerprint[" ".join(sorted(toks))].append(r.key)  # _fingerprint(r.title)
         else:
             self._untitled.add(r.key)
 
-    def _by_name_year(self, r: Record, out: set[str], rare: list[str] | None = None) -> None:
-        """Entries sharing a family name with ``r`` and a year within one — or with no year on either side.
-
-        Where either side's group is crowded (over :attr:`NAME_CAP`: "Department of Health", 2009), only the
-        entries that also share one of the rarest title words (or are both untitled), in word groups not crowded
-        on either side. The rule is symmetric (``k`` is a candidate of ``r`` exactly when ``r`` is one of
-        ``k``), so a whole-file scan needs to compare each pair from one side only."""
-        words = (self._rare(r) if rare is None else rare) or [""]  # as r is registered: symmetric
-
-        def group(own: list[str], other: list[str], own_word, other_word) -> None:
-            if len(own) <= self.NAME_CAP and len(other) <= self.NAME_CAP:
-                out.update(other)
-                return
-            for w in words:
-                sub = other_word(w)
-                if sub and len(sub) <= self.NAME_CAP and len(own_word(w)) <= self.NAME_CAP:
-                    out.update(sub)
-
+    def _by_name_year(self, r: Record, out: set[str]) -> None:
+        """Entries sharing a family name with ``r`` and a year within one — or with no year on a side. The rule
+        is symmetric (``k`` is a candidate of ``r`` exactly when ``r`` is one of ``k``)."""
         for s in r.surnames:
             if r.year is None:  # r sits in (s, no year); it meets every entry of s
-                own_noyear = self._name_no_year.get(s, [])
-                for y in sorted(self._years.get(s, ())):
-                    group(own_noyear, self._name_year.get((s, y), []),
-                          lambda w, s=s: self._name_no_year_word.get((s, w), ()),
-                          lambda w, s=s, y=y: self._name_year_word.get((s, y, w), ()))
-                group(own_noyear, own_noyear, lambda w, s=s: self._name_no_year_word.get((s, w), ()),
-                      lambda w, s=s: self._name_no_year_word.get((s, w), ()))
-                continue
-            own = self._name_year.get((s, r.year), [])
-            if len(own) <= self.NAME_CAP:  # the common case, written out: the uncrowded groups whole
+                for y in self._years.get(s, ()):
+                    out.update(self._name_year[(s, y)])
+            else:
                 for y in (r.year - 1, r.year, r.year + 1):
-                    other = self._name_year.get((s, y))
-                    if other and len(other) <= self.NAME_CAP:
-                        out.update(other)
-                    elif other:
-                        group(own, other, lambda w, s=s, y=r.year: self._name_year_word.get((s, y, w), ()),
-                              lambda w, s=s, y=y: self._name_year_word.get((s, y, w), ()))
-                other = self._name_no_year.get(s)
-                if other and len(other) <= self.NAME_CAP:
-                    out.update(other)
-                elif other:
-                    group(own, other, lambda w, s=s, y=r.year: self._name_year_word.get((s, y, w), ()),
-                          lambda w, s=s: self._name_no_year_word.get((s, w), ()))
-                continue
-            for y in (r.year - 1, r.year, r.year + 1):
-                group(own, self._name_year.get((s, y), []),
-                      lambda w, s=s, y=r.year: self._name_year_word.get((s, y, w), ()),
-                      lambda w, s=s, y=y: self._name_year_word.get((s, y, w), ()))
-            group(own, self._name_no_year.get(s, []),
-                  lambda w, s=s, y=r.year: self._name_year_word.get((s, y, w), ()),
-                  lambda w, s=s: self._name_no_year_word.get((s, w), ()))
+                    out.update(self._name_year.get((s, y), ()))
+            out.update(self._name_no_year.get(s, ()))
 
     def candidates(self, r: Record, near: set[str] | None = None) -> set[str]:
         """Keys of the entries ``r`` is compared with. ``near``, when given, receives the entries sharing a
@@ -361,13 +324,12 @@ class DedupeIndex:
             out.update(self._doi.get(r.doi, ()))
         for i in r.isbns:
             out.update(self._isbn.get(i, ()))
-        rare = self._rare(r)
         if near is None:
-            self._by_name_year(r, out, rare)
+            self._by_name_year(r, out)
         else:
-            self._by_name_year(r, near, rare)
+            self._by_name_year(r, near)
             out |= near
-        for t in rare:
+        for t in self._rare(r):
             keys = self._word.get(t, ())
             if len(keys) <= self.WORD_CAP:
                 out.update(keys)
@@ -426,19 +388,100 @@ class DedupeIndex:
         return out
 
 
+def _similar_pairs(a: list[str], b: list[str] | None, cutoff: float) -> list[tuple[int, int]]:
+    """Positions ``(i, j)`` of the titles (as :func:`_sorted_words`) of ``a`` and ``b`` whose ``ratio`` is at
+    least ``cutoff``; ``b=None``: the pairs within ``a``, each once (``i < j``). Exact: every such pair, none
+    missed. Titles of lengths ``la``, ``lb`` are ``ratio`` ≥ c apart only if ``|la - lb| ≤ (1 - c/100)(la + lb)``
+    (an edit inserts or deletes one character), so each block of titles, sorted by length, is scored (in
+    rapidfuzz's ``cdist``, without a Python call per pair) only against the titles of a length it can reach."""
+    import numpy as np
+    from rapidfuzz import fuzz, process
+
+    within = b is None
+    slack = 1.0 - cutoff / 100.0
+    grow = (1.0 + slack) / (1.0 - slack) if slack < 1 else 1e9  # (a cutoff of 0 reaches every length)
+    span = 1.0 + (grow - 1.0) / 2
+    a_pos = sorted(range(len(a)), key=lambda i: len(a[i]))
+    a_txt = [a[i] for i in a_pos]
+    if b is None:
+        b_pos, b_txt = a_pos, a_txt
+    else:
+        b_pos = sorted(range(len(b)), key=lambda i: len(b[i]))
+        b_txt = [b[i] for i in b_pos]
+    b_len = [len(t) for t in b_txt]
+    out: list[tuple[int, int]] = []
+    lo = 0
+    while lo < len(a_txt):
+        hi = lo + 1  # a block: up to 256 titles, narrow in length once it has 8 (its reach is then narrow too)
+        while hi < len(a_txt) and hi - lo < 256 and (hi - lo < 8 or len(a_txt[hi]) <= span * len(a_txt[lo])):
+            hi += 1
+        rows = a_txt[lo:hi]
+        first = bisect.bisect_left(b_len, math.floor(len(rows[0]) / grow) - 1)
+        last = bisect.bisect_right(b_len, math.ceil(len(rows[-1]) * grow) + 1)
+        if within:
+            first = max(first, lo)  # a pair within: from the one earlier in length order
+        if first < last:
+            scores = process.cdist(rows, b_txt[first:last], scorer=fuzz.ratio, score_cutoff=cutoff - 1e-6,
+                                   dtype=np.uint8, workers=1)
+            for i, j in zip(*(x.tolist() for x in np.nonzero(scores)), strict=True):
+                if not within or lo + i < first + j:
+                    out.append((a_pos[lo + i], b_pos[first + j]))
+        lo = hi
+    return out
+
+
 def find_duplicates(records: list[Record], *, include_versions: bool = True) -> list[Match]:
     """Every candidate pair in ``records`` (each pair once, in file order of the first key), best first.
 
-    Blocking is symmetric for a fixed index, so each pair is compared once, from its first entry: no set of
-    candidate pairs is kept."""
+    The pairs :meth:`DedupeIndex.candidates` would give, found group by group instead of entry by entry: the
+    same DOI or ISBN; a shared family name, years within one (or none on a side) and titles similar enough to
+    match (scored a whole group against the next in one call, however large the groups); a rare title word or
+    the same word set. Only those pairs reach :func:`compare`, each once, from its first entry."""
     order = {r.key: i for i, r in enumerate(records)}
     index = DedupeIndex(records)
+    words = index._words
+    pairs: set[tuple[int, int]] = set()
+
+    def add(x: str, y: str) -> None:
+        i, j = order[x], order[y]
+        if i != j:
+            pairs.add((i, j) if i < j else (j, i))
+
+    for keys in (*index._doi.values(), *index._isbn.values()):
+        for i, x in enumerate(keys):
+            for y in keys[i + 1:]:
+                add(x, y)
+    titled: dict[object, list[str]] = {}
+
+    def group(name: object, keys) -> list[str]:
+        if name not in titled:
+            titled[name] = [k for k in keys if words[k]]
+        return titled[name]
+
+    def similar(a: list[str], b: list[str] | None, cutoff: float) -> None:
+        if a and (b is None and len(a) > 1 or b):
+            for i, j in _similar_pairs([words[k] for k in a], None if b is None else [words[k] for k in b], cutoff):
+                add(a[i], a[j] if b is None else b[j])
+
+    for (s, y), keys in index._name_year.items():
+        own = group((s, y), keys)
+        similar(own, None, TITLE_THRESHOLD)
+        similar(own, group((s, y + 1), index._name_year.get((s, y + 1), ())), TITLE_THRESHOLD)
+    for s, keys in index._name_no_year.items():
+        no_year = group(s, keys)
+        similar(no_year, None, TITLE_THRESHOLD)
+        # against every dated entry of the name at once (one side without a year: the strict threshold)
+        dated = [k for y in sorted(index._years.get(s, ())) for k in group((s, y), index._name_year[(s, y)])]
+        similar(no_year, dated, STRICT_THRESHOLD)
+    for keys in index._word.values():
+        if len(keys) <= index.WORD_CAP:
+            similar([k for k in keys if words[k]], None, TITLE_THRESHOLD)
+    for keys in index._fingerprint.values():
+        similar(keys, None, TITLE_THRESHOLD)
     out: list[Match] = []
-    for r in records:
-        later = [k for k in index.candidates(r) if order[k] > order[r.key]]
-        for k in index.worth_comparing(r, later):
-            m = compare(r, index.records[k])
-            if m is not None and (include_versions or m.kind == "duplicate"):
-                out.append(m)
+    for i, j in pairs:
+        m = compare(records[i], records[j])
+        if m is not None and (include_versions or m.kind == "duplicate"):
+            out.append(m)
     out.sort(key=lambda m: (m.kind != "duplicate", -m.score, order[m.key_a], order[m.key_b]))
     return out
