@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 
-__all__ = ["PAD", "grouped_layout", "near_pairs"]
+__all__ = ["PAD", "grouped_layout", "near_of", "near_pairs"]
 
 PAD = 6.0
 """Empty space kept between two nodes' outlines (canvas units)."""
@@ -75,6 +75,50 @@ def near_pairs(pos, cut: float):
     d2 = ((pos[i] - pos[j]) ** 2).sum(1)
     keep = d2 < cut * cut
     return i[keep], j[keep]
+
+
+def near_of(pos, who, cut: float):
+    """Pairs ``(w, j)``, ``j != w``, of each point ``w`` of ``who`` and every point closer than ``cut`` to it,
+    ordered by ``w``'s place in ``who``, then by ``j``: the cells of a ``cut``-sized grid around each ``w`` are
+    searched, not every point.
+
+    >>> import numpy as np
+    >>> i, j = near_of(np.array([[0.0, 0.0], [1.0, 0.0], [5.0, 5.0], [0.5, 0.5]]), np.array([3, 2]), 2.0)
+    >>> list(zip(i.tolist(), j.tolist()))
+    [(3, 0), (3, 1)]
+    """
+    import numpy as np
+
+    who = np.asarray(who, dtype=np.int64)
+    cx = np.floor(pos[:, 0] / cut).astype(np.int64)
+    cy = np.floor(pos[:, 1] / cut).astype(np.int64)
+    cx -= cx.min()
+    cy -= cy.min()
+    width = int(cx.max()) + 3
+    key = (cy + 1) * width + (cx + 1)
+    order = np.argsort(key, kind="stable")
+    skey = key[order]
+    uniq, start, counts = np.unique(skey, return_index=True, return_counts=True)
+    ii, jj = [], []
+    for dx in (-1, 0, 1):
+        for dy in (-1, 0, 1):
+            target = key[who] + dy * width + dx
+            at = np.minimum(np.searchsorted(uniq, target), len(uniq) - 1)
+            found = uniq[at] == target
+            st = np.where(found, start[at], 0)
+            ct = np.where(found, counts[at], 0)
+            a = np.repeat(np.arange(len(who)), ct)
+            b = np.repeat(st, ct) + (np.arange(int(ct.sum())) - np.repeat(np.cumsum(ct) - ct, ct))
+            ii.append(a)
+            jj.append(order[b])
+    a = np.concatenate(ii)
+    j = np.concatenate(jj)
+    i = who[a]
+    d2 = ((pos[i] - pos[j]) ** 2).sum(1)
+    keep = (d2 < cut * cut) & (i != j)
+    a, i, j = a[keep], i[keep], j[keep]
+    sort = np.lexsort((j, a))
+    return i[sort], j[sort]
 
 
 def _place_groups(sizes: list[float], affinity: dict[tuple[int, int], float], rng, pad: float):
@@ -148,7 +192,8 @@ def grouped_layout(nodes: list[str], edges: list[tuple[str, str]], radius: dict[
                     gname[i] = min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0]
     gname = [x if x is not None else "" for x in gname]
     groups = sorted(set(gname))
-    gi = np.array([groups.index(x) for x in gname])
+    number = {x: i for i, x in enumerate(groups)}
+    gi = np.array([number[x] for x in gname])
     cell = (2 * r + pad) ** 2
     area = np.bincount(gi, weights=cell, minlength=len(groups))
     gr = np.sqrt(area / math.pi / 0.55) + pad
@@ -214,13 +259,12 @@ def _separate(pos, r, pad: float, rounds: int = 30) -> None:
     cap = float(np.percentile(r, 99)) if n > 100 else float(r.max())
     big = np.flatnonzero(r > cap)
     reach = 2 * cap + pad
+    big_reach = (float(r[big].max()) + float(r.max()) + pad) * 1.01 if len(big) else 0.0
     for _ in range(rounds):
         i, j = near_pairs(pos, reach)
-        if len(big):
-            bi = np.repeat(big, n)
-            bj = np.tile(np.arange(n), len(big))
-            keep = bi != bj
-            i, j = np.concatenate([i, bi[keep]]), np.concatenate([j, bj[keep]])
+        if len(big):  # every node a big one can touch, in the order (big node, then node) of all pairs
+            bi, bj = near_of(pos, big, big_reach)
+            i, j = np.concatenate([i, bi]), np.concatenate([j, bj])
         if not len(i):
             return
         delta = pos[i] - pos[j]
