@@ -216,8 +216,10 @@ def grouped_layout(nodes: list[str], edges: list[tuple[str, str]], radius: dict[
 
     reach = gr[gi] * 0.85
     k = float(np.median(2 * r)) + pad * 2
-    cut = 3.0 * k
     its = iterations or (80 if n <= 2000 else 50 if n <= 10000 else 35)
+    # repulsion reaches 3 node spacings, 2 above 10,000 nodes: a 20,000-node map has ~100 neighbours a node within
+    # 3 (the cost of every step), and its clusters come out as spread and as tight with 2 (benchmarks/RESULTS.md)
+    cut = (3.0 if n <= 10000 else 2.0) * k
     t = float(gr.max()) * 0.1
     for step in range(its):
         disp = np.zeros_like(pos)
