@@ -21,6 +21,7 @@ from typing import Any
 
 from ..core.errors import SourceParseError
 from ..core.text import CONTROL
+from . import bibsplit
 from .datadir import read_text
 
 __all__ = [
@@ -332,7 +333,7 @@ def parse_bibtex_text(text: str, path: Path | None = None, *, split=None, decode
 
     The same text is parsed once per process (a write checks the file, then edits it): the result is memoised on
     the text's hash and handed out as a fresh :class:`BibLibrary` whose lists the caller may change.
-    ``split``: bibtexparser's library of ``text`` as its splitter left it (``parse_string(text, parse_stack=[])``,
+    ``split``: bibtexparser's library of ``text`` as its splitter left it (:func:`bibsplit.split`,
     for a caller that needs the values as written too); it is finished in place, not split again.
     ``decode=False``: the same failures, keys and lines, but the sources' fields as written (LaTeX not decoded)
     and no names split — for a check that needs no more.
@@ -353,7 +354,10 @@ _PARSED: dict[tuple[bytes, str, bool], BibLibrary] = {}
 
 
 def _parse_bibtex_text(text: str, path: Path | None, split=None, decode: bool = True) -> BibLibrary:
-    import bibtexparser
+    if split is None:
+        plain = _plain_library(text, path, decode)
+        if plain is not None:
+            return plain
     from bibtexparser.entrypoint import default_parse_stack
     from bibtexparser.model import (
         DuplicateBlockKeyBlock,
@@ -366,7 +370,7 @@ def _parse_bibtex_text(text: str, path: Path | None, split=None, decode: bool = 
     level = quiet.level
     quiet.setLevel(logging.CRITICAL)  # failures are collected below, not logged
     try:  # what bibtexparser.parse_string(text) does: split, then its default middlewares
-        library = bibtexparser.parse_string(text, parse_stack=[]) if split is None else split
+        library = bibsplit.split(text) if split is None else split
         for middleware in default_parse_stack(allow_inplace_modification=True):
             library = middleware.transform(library=library)
     finally:
@@ -394,7 +398,7 @@ def _parse_bibtex_text(text: str, path: Path | None, split=None, decode: bool = 
         else:
             failures.append(BibFailure(line, key, "cannot parse block"))
     for block in library.blocks:
-        if isinstance(block, ImplicitComment) and re.search(r"^\s*[A-Za-z]+\s*=\s*[{\"\d]", block.comment, re.M):
+        if isinstance(block, ImplicitComment) and _STRAY_FIELD.search(block.comment):
             failures.append(BibFailure(lines.get(id(block), (block.start_line or 0) + 1), None,
                                        "field text outside any entry (a stray '}' closed the entry early?)"))
     seen_keys: dict[str, tuple[str, int]] = {}
@@ -433,17 +437,55 @@ def _parse_bibtex_text(text: str, path: Path | None, split=None, decode: bool = 
             fields[name] = value
         if bad:
             continue
-        end = line + entry.raw.count("\n")
-        if not decode:
-            sources.append(Source(entry.key, entry.entry_type.lower(), fields, line, end, raw=entry.raw))
-            continue
-        authors, et_al = split_people(fields["author"]) if "author" in fields else ((), False)
-        editors, _ = split_people(fields["editor"]) if "editor" in fields else ((), False)
-        decoded = {k: (v if k in ("url", "doi") else " ".join(decode_latex(v).split())) for k, v in fields.items()}
-        sources.append(Source(entry.key, entry.entry_type.lower(), decoded, line, end, authors, editors, et_al,
-                              entry.raw))
+        sources.append(_source(entry.key, entry.entry_type.lower(), fields, line, entry.raw, decode))
     failures.sort(key=lambda f: f.line)
     return BibLibrary(path, sources, failures)
+
+
+def _source(key: str, entry_type: str, fields: dict[str, str], line: int, raw: str, decode: bool) -> Source:
+    end = line + raw.count("\n")
+    if not decode:
+        return Source(key, entry_type, fields, line, end, raw=raw)
+    authors, et_al = split_people(fields["author"]) if "author" in fields else ((), False)
+    editors, _ = split_people(fields["editor"]) if "editor" in fields else ((), False)
+    decoded = {k: (v if k in ("url", "doi") else " ".join(decode_latex(v).split())) for k, v in fields.items()}
+    return Source(key, entry_type, decoded, line, end, authors, editors, et_al, raw)
+
+
+#: an implicit comment that holds field text (a stray ``}`` closed the entry early)
+_STRAY_FIELD = re.compile(r"^\s*[A-Za-z]+\s*=\s*[{\"\d]", re.M)
+
+
+def _plain_library(text: str, path: Path | None, decode: bool) -> BibLibrary | None:
+    """What :func:`_parse_bibtex_text` gives for a text of plain entries (:func:`bibsplit.plain_entries`) with no
+    failure, without bibtexparser's objects: the values as its default middlewares leave them (no ``@string`` to
+    resolve; the enclosing braces or quotes removed by its own function). ``None`` for any other text, and for
+    any failure (the full parse then finds and words every one)."""
+    from bibtexparser.middlewares.enclosing import RemoveEnclosingMiddleware
+
+    if CONTROL.search(text):
+        return None
+    scanned = bibsplit.plain_entries(text)
+    if scanned is None or any(_STRAY_FIELD.search(c) for c in scanned[1]):
+        return None
+    strip_enclosing = RemoveEnclosingMiddleware._strip_enclosing
+    sources: list[Source] = []
+    for line, entry_type, key, raw_fields, raw in scanned[0]:
+        if not key or _check_raw(raw):
+            return None
+        fields: dict[str, str] = {}
+        for name, value in raw_fields:
+            if value[:1] == "{" and value[-1:] == "}" and "{" not in value[1:-1] and "}" not in value[1:-1] and (
+                    value[-2:-1] != "\\"):
+                value = value[1:-1]  # the middleware's own fast path: a plainly braced value
+            else:
+                value = strip_enclosing(value)[0]
+            name = name.lower()
+            if name in fields or ("\n" in value and _FIELD_START.search("\n" + value.split("\n", 1)[-1])):
+                return None
+            fields[name] = value
+        sources.append(_source(key, entry_type, fields, line, raw, decode))
+    return BibLibrary(path, sources, [])
 
 
 def block_lines(text: str, blocks) -> dict[int, int]:

@@ -24,6 +24,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..files.bibsplit import plain_entries
+from ..files.bibsplit import split as split_bibtex
 from ..files.bibtex import Source, block_lines, parse_bibtex_text
 from ..files.datadir import read_text
 
@@ -360,18 +362,23 @@ def bib_value(raw: str, strings: dict[str, str], notes: list[str]) -> str:
 
 def read_bib(path: Path, text: str | None = None) -> ImportFile:
     """Read a .bib file (BibTeX or BibLaTeX). Bad blocks are reported as skipped with their line."""
-    import bibtexparser
-
     text = read_text(path) if text is None else text
     out = ImportFile(path, "bibtex")
     # one split serves both readings: the values as written (macros, quotes, concatenations) for the entries, and
     # the project's checks (braces, swallowed fields, duplicate keys), which finish the same split in place
-    lib = bibtexparser.parse_string(text, parse_stack=[])
-    raw_strings = [(s.key, str(s.value)) for s in lib.strings]
-    raw_entries = [(e.entry_type, e.key, [(f.key, str(f.value)) for f in e.fields]) for e in lib.entries]
-    lines = block_lines(text, lib.blocks)  # true lines (bibtexparser under-counts after LaTeX line breaks)
-    entry_lines = [lines.get(id(e), (e.start_line or 0) + 1) for e in lib.entries]
-    checked = parse_bibtex_text(text, path, split=lib)
+    plain = plain_entries(text)  # a file of plain entries only: read without bibtexparser's objects
+    if plain is not None:
+        raw_strings: list[tuple[str, str]] = []
+        raw_entries = [(etype, key, fields) for _, etype, key, fields, _ in plain[0]]
+        entry_lines = [line for line, *_ in plain[0]]
+        checked = parse_bibtex_text(text, path)
+    else:
+        lib = split_bibtex(text)
+        raw_strings = [(s.key, str(s.value)) for s in lib.strings]
+        raw_entries = [(e.entry_type, e.key, [(f.key, str(f.value)) for f in e.fields]) for e in lib.entries]
+        lines = block_lines(text, lib.blocks)  # true lines (bibtexparser under-counts after LaTeX line breaks)
+        entry_lines = [lines.get(id(e), (e.start_line or 0) + 1) for e in lib.entries]
+        checked = parse_bibtex_text(text, path, split=lib)
     bad_lines = {f.line: f for f in checked.failures}
     for f in checked.failures:
         out.skipped.append((f.line, f.key or "", f.reason))
