@@ -76,8 +76,8 @@ def plain_entries(text: str):
     """A text whose every block is a plain entry (the implicit comments between them aside) read without
     bibtexparser: ``(entries, comments)``, each entry ``(line, type, key, [(name, value), …], raw)`` as the
     splitter would give them (type lowercased, key, names and values stripped; ``line`` 1-based, counting every
-    newline), each comment the text of an implicit comment. ``None`` when any block is not a plain entry or two
-    keys are the same but for case (then the splitter's library is what to read)."""
+    newline), each comment the text of an implicit comment. ``None`` when any block is not a plain entry, an
+    entry gives a field twice, or two keys are the same but for case (then the splitter's library is what to read)."""
     if _LAST[0] is text:
         return _LAST[1]
     result = _plain_entries("\n" + text)
@@ -111,6 +111,8 @@ def _plain_entries(bibstr: str):
         close = e.end()
         fields = [(n.strip(), v.strip()) for n, v, _ in find_fields(bibstr, e.end(2) + 1, close)] if e.group(
             3) else []
+        if len({n for n, _ in fields}) < len(fields):
+            return None  # a field given twice: the splitter makes a failed block of it
         line += bibstr.count("\n", pos, start)
         raw = bibstr[start:close]
         entries.append((line, etype, key, fields, raw))
