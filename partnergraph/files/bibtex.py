@@ -471,13 +471,14 @@ def _plain_library(text: str, path: Path | None, decode: bool) -> BibLibrary | N
     strip_enclosing = RemoveEnclosingMiddleware._strip_enclosing
     sources: list[Source] = []
     for line, entry_type, key, raw_fields, raw in scanned[0]:
-        if not key or _check_raw(raw):
-            return None
+        if not key or (("\\" in raw or '"' in raw) and _check_raw(raw)):
+            return None  # with no backslash and no quote, the plain grammar's braces are balanced already
         fields: dict[str, str] = {}
         for name, value in raw_fields:
-            if value[:1] == "{" and value[-1:] == "}" and "{" not in value[1:-1] and "}" not in value[1:-1] and (
-                    value[-2:-1] != "\\"):
-                value = value[1:-1]  # the middleware's own fast path: a plainly braced value
+            inner = value[1:-1]
+            if value[:1] == "{" and value[-1:] == "}" and "{" not in inner and "}" not in inner and (
+                    inner[-1:] != "\\"):
+                value = inner  # the middleware's own fast path: a plainly braced value
             else:
                 value = strip_enclosing(value)[0]
             name = name.lower()

@@ -58,9 +58,10 @@ def add_entries(files: list[str | Path], data=None, *, dry_run: bool = False, lo
                     plan.rows.append(AddRow(where, e.line, "skipped", e.key or "", "the entry does not convert to "
                                             "valid BibTeX (unbalanced braces or a bad field?)", unit))
                     continue
-                if control_char(e.text(key="x")):
+                bad_char = control_char(e.entry_type + "".join(n + v for n, v in e.fields))  # what text() holds
+                if bad_char:
                     plan.rows.append(AddRow(where, e.line, "skipped", e.key or "", "a field holds a control "
-                                            f"character ({control_char(e.text(key='x'))})", unit))
+                                            f"character ({bad_char})", unit))
                     continue
                 same = known.get((e.key or "").lower())
                 if same is not None and _fields(same) == _fields(src):  # an exported entry coming back as it was
@@ -126,15 +127,21 @@ def _fields(src: Source) -> dict[str, str]:
 def _identifier_problems(src: Source) -> dict[str, str]:
     """What ``bib lint`` would call an error in an imported entry's DOI/ISBN/ISSN/year: {field: problem}."""
     out: dict[str, str] = {}
-    if src.get("doi") and not re.fullmatch(r"10\.\d{4,9}/\S+", normalise_doi(src.get("doi"))):
+    if src.get("doi") and not _DOI.fullmatch(normalise_doi(src.get("doi"))):
         out["doi"] = f"check the DOI '{src.get('doi')}'"
-    isbns = [i.strip() for i in re.split(r"[;,]\s*|\s+(?=\d{9})", src.get("isbn")) if i.strip()]
+    isbns = [i.strip() for i in _ISBN_SEP.split(src.get("isbn")) if i.strip()]
     if any(not isbn_ok(i) for i in isbns):
         out["isbn"] = "check the ISBN '" + "', '".join(i for i in isbns if not isbn_ok(i)) + "'"
-    issns = [i for i in re.split(r"[;,\s]+", src.get("issn")) if i.strip()]
+    issns = [i for i in _ISSN_SEP.split(src.get("issn")) if i.strip()]
     if any(not issn_ok(i) for i in issns):
         out["issn"] = "check the ISSN '" + "', '".join(i for i in issns if not issn_ok(i)) + "'"
     year = src.fields.get("year", "")
-    if year and not (re.fullmatch(r"\d{4}", year) and 1450 <= int(year) <= datetime.date.today().year + 1):
+    if year and not (_YEAR.fullmatch(year) and 1450 <= int(year) <= datetime.date.today().year + 1):
         out["year"] = f"year '{year}' is not a plausible four-digit year"
     return out
+
+
+_DOI = re.compile(r"10\.\d{4,9}/\S+")
+_ISBN_SEP = re.compile(r"[;,]\s*|\s+(?=\d{9})")
+_ISSN_SEP = re.compile(r"[;,\s]+")
+_YEAR = re.compile(r"\d{4}")

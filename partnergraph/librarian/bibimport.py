@@ -354,6 +354,8 @@ def bib_value(raw: str, strings: dict[str, str], notes: list[str]) -> str:
     """A field value as written in an import file → a value for sources.bib: ``@string`` macros expanded,
     ``"…"`` and concatenations turned into one ``{…}``; a lone month macro (``aug``) stays bare."""
     raw = raw.strip()
+    if raw[:1] == "{" and raw[-1:] == "}" and "#" not in raw:
+        return raw  # one braced piece: what the pieces below give back
     if raw.lower() in MONTHS:
         return raw.lower()
     pieces = _split_concat(raw) if "#" in raw else [raw]  # no '#': one piece, nothing concatenated
