@@ -77,8 +77,8 @@ def plain_entries(text: str):
     bibtexparser: ``(entries, comments)``, each entry ``(line, type, key, [(name, value), …], raw)`` as the
     splitter would give them (type lowercased, key, names and values stripped; ``line`` 1-based, counting every
     newline), each comment the text of an implicit comment. ``None`` when any block is not a plain entry, an
-    entry gives a field twice, or two keys are the same but for case (then the splitter's library is what to read); always ``None`` with another
-    bibtexparser than the one whose splitter this reproduces."""
+    entry gives a field twice, or two keys are the same but for case (then the splitter's library is what to
+    read); always ``None`` with another bibtexparser than the one whose splitter this reproduces."""
     if _LAST[0] is text:
         return _LAST[1]
     result = _plain_entries("\n" + text) if _bibtexparser() is not None else None
