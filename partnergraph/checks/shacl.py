@@ -24,7 +24,7 @@ import tempfile
 from dataclasses import dataclass
 
 from ..core.errors import PartnergraphError
-from ..core.namespaces import RDF, RDFS, SH, XSD
+from ..core.namespaces import PGID, RDF, RDFS, SH, XSD
 from ..files.bibtex import BibLibrary
 from ..store.bibrdf import Lit, source_triples
 from ..store.embedded import GRAPH_SOURCES, sources_nquads_chunks
@@ -307,11 +307,15 @@ def _add_sources(sources, fh, engine_read, store, jobs_read, lines_per_chunk: in
     """The sources' triples (:func:`~partnergraph.store.bibrdf.source_triples`) as N-Triples: those of a
     predicate in ``engine_read`` written to ``fh`` (the engine's input), those in ``jobs_read`` loaded into
     ``store``'s sources graph (for the SPARQL constraints); ``None`` takes every predicate. Their terms are IRIs
-    and literals (no blank node to skolemise); the keys are IRIs (else the sources are in the store already)."""
+    and literals (no blank node to skolemise); the keys are IRIs (else the sources are in the store already).
+    An author, publisher or journal is described once, however many sources name it (the triples of the sources
+    repeat them)."""
     import pyoxigraph as ox
 
     graph = ox.NamedNode(GRAPH_SOURCES)
     esc = _NT_ESCAPES
+    own = PGID + "source/"
+    seen: set[str] = set()
     to_engine: list[str] = []
     to_store: list[str] = []
 
@@ -333,6 +337,10 @@ def _add_sources(sources, fh, engine_read, store, jobs_read, lines_per_chunk: in
             line = f'<{s}> <{p}> "{text}"^^<{o.datatype}> .\n' if o.datatype else f'<{s}> <{p}> "{text}" .\n'
         else:
             line = f"<{s}> <{p}> <{o}> .\n"
+        if not s.startswith(own):
+            if line in seen:
+                continue
+            seen.add(line)
         if engine:
             to_engine.append(line)
         if jobs:
