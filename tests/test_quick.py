@@ -116,15 +116,23 @@ def served_lines() -> list[list[str]]:
              ["single-source", "--kind", "benefit"],
              ["undirected"], ["undirected", "--pooled-only"], ["undirected", "--kind", "Barrier", "--pooled-only"],
              ["stats"], ["gaps"], ["gaps", "--by", "cell", "--columns", "kind"],
-             ["gaps", "--title", "T", "--direct-only", "-f", "--columns=review"], ["gaps", "--force"]]
+             ["gaps", "--title", "T", "--direct-only", "-f", "--columns=review"], ["gaps", "--force"], ["themes"]]
     out = []
     for line in lines:
         out.append(line)
         out.append([*line, "--format", "json"])
     for f in FORMATS:
         out += [["benefits", "--format", f], ["stats", f"--format={f}"], ["gaps", "--format", f],
-                ["claims", "--kind", "Driver", "--format", f]]
+                ["claims", "--kind", "Driver", "--format", f], ["themes", "--format", f]]
     return out
+
+
+def group_lines(data: Path) -> list[list[str]]:
+    """``themes --group`` with each group of the data's framework, by id, short id, ``theme:`` id and label."""
+    groups = [(n[6:], d["label"]) for n, d in pg.load(data, cache=False).nx.nodes(data=True)
+              if d["kind"] == "theme_group"]
+    return [["themes", "--group", name] for gid, label in groups
+            for name in (gid, gid.removeprefix("group-"), "theme:" + gid, label.upper())]
 
 
 def _warm(data: Path, themes: str | None = None) -> None:
@@ -135,7 +143,9 @@ def _warm(data: Path, themes: str | None = None) -> None:
 
 def test_the_fast_answer_is_the_full_answer(dataset, walked):
     _warm(dataset)
-    for line in served_lines():
+    lines = served_lines() + group_lines(dataset)
+    assert any("--group" in line for line in lines) == (dataset / "themes.ttl").exists()
+    for line in lines:
         argv = [*line, "--data", str(dataset)]
         status, log = full(argv)
         assert status == 0, argv
@@ -186,7 +196,7 @@ def test_what_it_does_not_serve_is_left_to_the_command_line_untouched(tiny, monk
              ["gaps", "-o", str(tmp_path / "g.csv"), "--data", d], ["benefits", "--store", "http://x", "--data", d],
              ["benefits", "--data", str(tmp_path / "missing")], ["benefits", "--data", str(tiny / "claims.ttl")],
              ["benefits", "--data", d, "--themes", str(tmp_path / "missing.ttl")], ["evidence", "x", "--data", d],
-             ["sparql", "ASK {}", "--data", d], ["--version"], []]
+             ["sparql", "ASK {}", "--data", d], ["themes", "--group", "nosuch", "--data", d], ["--version"], []]
     for argv in lines:
         assert fast(argv) == (None, []), argv
     uncached = tmp_path / "uncached"
@@ -220,7 +230,8 @@ def test_the_index_gives_what_walking_the_graph_gives(dataset):
     walked_g, cached = pg.load(dataset, cache=False), pg.load(dataset)
     questions = [("claims", ()), ("benefits", ()), ("benefits", ("equity", "outcome")), ("drivers", ()),
                  ("barriers", ()), ("factors", ()), ("single_source", ()), ("single_source", ("Benefit",)),
-                 ("undirected", ()), ("stats", ()), ("gaps", ()), *(("claims", (k,)) for k in CLAIM_KINDS)]
+                 ("undirected", ()), ("stats", ()), ("gaps", ()), ("themes", ()),
+                 *(("themes", (line[2],)) for line in group_lines(dataset)), *(("claims", (k,)) for k in CLAIM_KINDS)]
     for name, args in questions:
         assert getattr(cached, name)(*args) == getattr(walked_g, name)(*args), name
     assert qindex.build(walked_g.nx) == qindex.read(cached.cache_folder)
@@ -257,8 +268,9 @@ def _run(args, env, cwd, *flags):
 
 
 @pytest.mark.parametrize("line", [["benefits", "--dimension", "efficiency", "--level", "output", "--format", "json"],
-                                  ["stats", "--format", "table"], ["claims", "--kind", "barrier"]],
-                         ids=["benefits", "stats", "claims"])
+                                  ["stats", "--format", "table"], ["claims", "--kind", "barrier"],
+                                  ["themes", "--format", "csv"]],
+                         ids=["benefits", "stats", "claims", "themes"])
 def test_python_m_answers_a_new_listing_without_click_networkx_or_the_graph(tmp_path, line):
     env = {**os.environ, "PARTNERGRAPH_CACHE": str(tmp_path / "cache"), "PYTHONPATH": str(ROOT)}
     env.pop("PARTNERGRAPH_NO_CACHE", None)

@@ -1,6 +1,6 @@
 """The listing questions answered from the claim index, without click and without networkx: ``benefits``,
 ``claims`` (not ``--source``), ``drivers``, ``barriers``, ``factors``, ``single-source``, ``undirected``,
-``stats`` and ``gaps`` (the matrix as text, not ``--by theme``, not ``-o``), when their data was loaded and
+``stats``, ``gaps`` (the matrix as text, not ``--by theme``, not ``-o``) and ``themes``, when their data was loaded and
 cached before (:mod:`partnergraph.questions.index`).
 
 ``python -m partnergraph`` asks :func:`answer` before it imports the command line. It reads the options the way
@@ -32,14 +32,17 @@ from ..outputs.formats import FORMATS, render
 from ..questions import claims as _claims
 from ..questions import gaps as _gaps
 from ..questions import index as _index
+from ..questions import themes as _themes
 from ..questions.common import DIMENSION_NAMES, LEVEL_NAMES
 
-__all__ = ["CHART_FORMATS", "CLAIM_COLUMNS", "GAP_COLUMNS", "SERVED", "answer", "data_notice"]
+__all__ = ["CHART_FORMATS", "CLAIM_COLUMNS", "GAP_COLUMNS", "SERVED", "THEME_COLUMNS", "answer", "data_notice"]
 
 CLAIM_COLUMNS = ["claim", "kind", "label", "cells", "sources_direct", "sources_pooled", "supports", "disputes",
                  "qualifies", "reviews"]
 GAP_COLUMNS = ["dimension", "level", "benefits", "sources_direct", "sources_pooled", "sources_total",
                "direct_share", "gap"]
+THEME_COLUMNS = ["theme", "label", "claims", "independent_reviews", "sources", "sources_direct", "sources_pooled",
+                 "disputes", "qualifies", "challenged", "contested"]
 CHART_FORMATS = ("html", "png", "svg", "pdf")
 
 
@@ -83,6 +86,7 @@ SERVED: dict[str, tuple[_Opt, ...]] = {
              _Opt(("--title",), "title"), _Opt(("--direct-only",), "direct_only", flag=True),
              _Opt(("--by",), "by", ("cell", "theme")), _Opt(("--columns",), "columns", ("review", "kind")),
              _Opt(("-f", "--force"), "force", flag=True), *_DATA),
+    "themes": (_Opt(("--group",), "group"), *_DATA, _FORMAT),
 }
 
 _ANSI = re.compile(r"\033\[[;?0-9]*[a-zA-Z]")  # click's own (click._compat._ansi_re)
@@ -164,12 +168,13 @@ def _rows(command: str, o: dict[str, Any], g) -> tuple[list, list[str] | None] |
         "undirected": lambda: _gaps.undirected(g, o["kind"], unevidenced=not o["pooled_only"]),
         "stats": lambda: _claims.stats(g),
         "gaps": lambda: _gaps.gaps(g),
+        "themes": lambda: _themes.themes(g, o["group"]),
     }
     if command == "claims" and o["source"] is not None:
         return None
     if command == "gaps" and (o["by"] == "theme" or o["fmt"] in CHART_FORMATS or o["output"] is not None):
         return None
-    columns = {"stats": None, "gaps": GAP_COLUMNS}.get(command, CLAIM_COLUMNS)
+    columns = {"stats": None, "gaps": GAP_COLUMNS, "themes": THEME_COLUMNS}.get(command, CLAIM_COLUMNS)
     return questions[command](), columns
 
 

@@ -14,11 +14,10 @@ import click
 from ..questions.common import _short
 from ..questions.resolve import Resolution
 from .common import data_options, default_format, emit, load_graph, main, output_options
+from .quick import THEME_COLUMNS
 
 __all__ = ["announce", "emit_theme_evidence", "emit_theme_gaps", "theme_cmd", "theme_resolution", "themes"]
 
-THEME_COLUMNS = ["theme", "label", "claims", "independent_reviews", "sources", "sources_direct", "sources_pooled",
-                 "disputes", "qualifies", "challenged", "contested"]
 EVIDENCE_COLUMNS = ["source", "citation", "claim", "stance", "attribution", "locator", "via", "quote"]
 
 

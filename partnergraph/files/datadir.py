@@ -65,7 +65,8 @@ CACHE_FORMAT = "6"
 #: the files (relative to the package) whose code shapes what the cache holds: a change to any invalidates it
 CACHE_SHAPERS = ("core/namespaces.py", "core/text.py", "files/bibtex.py", "files/datadir.py", "store/bibrdf.py",
                  "store/embedded.py", "store/rules.py", "graph/build.py", "graph/synthesis.py", "graph/themes.py",
-                 "graph/loader.py", "questions/common.py", "questions/index.py", "ontology.ttl")
+                 "graph/loader.py", "questions/common.py", "questions/index.py",
+                 "questions/themerows.py", "ontology.ttl")
 
 
 def default_data_dir() -> Path:

@@ -1,6 +1,7 @@
 """The claim index: what the listing questions (claims, benefits, drivers, barriers, factors, single-source,
-undirected, stats, gaps) read, as plain values — one summary row per claim, the counts ``stats`` prints and the
-cells of the gap matrix — computed from the networkx graph by the functions below, and cached beside it.
+undirected, stats, gaps, themes) read, as plain values — one summary row per claim, the counts ``stats`` prints,
+the cells of the gap matrix and one row per theme — computed from the networkx graph by the functions below, and
+cached beside it.
 
 A load that writes the graph cache writes the index too (``index.marshal`` in the same folder, so under the same
 key: the data's bytes and the code that shapes them, :data:`partnergraph.files.datadir.CACHE_SHAPERS`, which
@@ -8,7 +9,8 @@ lists this module). A graph whose networkx projection has not been read from the
 false) answers these questions from the cached index without importing networkx; once ``g.nx`` has been read
 (and so may have been changed), they are computed from it, the same way the index was.
 
-May import: ``partnergraph.core``, ``partnergraph.files`` and :mod:`partnergraph.questions.common` (it runs on the
+May import: ``partnergraph.core``, ``partnergraph.files``, :mod:`partnergraph.questions.common` and the row
+builders of :mod:`partnergraph.questions.themerows` (it runs on the
 fast path of ``python -m partnergraph``: no networkx, no RDF, no click).
 """
 
@@ -17,14 +19,17 @@ from __future__ import annotations
 import marshal
 import os
 from collections import Counter
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 from ..core.namespaces import CELLS, CLAIM_KINDS, DIMENSIONS
 from ..files.atomic import write_atomic_bytes
 from .common import _bare, _claim_row, _claim_sources, _claims, _claims_sources
+from .themerows import _reviews_of, _theme_row, _themes
 
-__all__ = ["FORMAT", "INDEX_FILE", "build", "cached", "claim_rows", "gap_rows", "read", "save", "stat_rows"]
+__all__ = ["FORMAT", "INDEX_FILE", "build", "cached", "claim_rows", "gap_rows", "read", "save", "stat_rows",
+           "theme_groups", "theme_rows"]
 
 INDEX_FILE = "index.marshal"
 FORMAT = "1"
@@ -111,7 +116,24 @@ def _gap_tuples(nxg) -> list[tuple]:
     return rows
 
 
-_PARTS = {"claims": _claim_tuples, "stats": _stat_tuples, "gaps": _gap_tuples}
+def _theme_tuples(nxg) -> list[tuple]:
+    """Every theme's row (the fields of :class:`~partnergraph.questions.themes.ThemeRow`, then its group's id), in
+    group then theme order."""
+    review_of = _reviews_of(nxg)
+    rows = []
+    for t in _themes(nxg):
+        row = _theme_row(nxg, t, review_of)
+        rows.append((*(getattr(row, f.name) for f in fields(row)), nxg.nodes[t]["group"]))
+    return sorted(rows, key=lambda r: (r[-1], r[0]))
+
+
+def _group_tuples(nxg) -> list[tuple[str, str]]:
+    """The theme groups as (node, label), in the graph's order (the order ``themes --group`` looks them up in)."""
+    return [(n, d["label"]) for n, d in nxg.nodes(data=True) if d["kind"] == "theme_group"]
+
+
+_PARTS = {"claims": _claim_tuples, "stats": _stat_tuples, "gaps": _gap_tuples, "themes": _theme_tuples,
+          "groups": _group_tuples}
 
 
 def build(nxg) -> dict[str, Any]:
@@ -175,6 +197,16 @@ def claim_rows(g) -> list[ClaimTuple]:
 def stat_rows(g) -> list[tuple[str, str, int]]:
     """The counts of ``stats`` as (section, item, count)."""
     return _part(g, "stats")
+
+
+def theme_rows(g) -> list[tuple]:
+    """Every theme as a tuple of :class:`~partnergraph.questions.themes.ThemeRow`'s fields and its group's id."""
+    return _part(g, "themes")
+
+
+def theme_groups(g) -> list[tuple[str, str]]:
+    """The theme groups as (node, label)."""
+    return _part(g, "groups")
 
 
 def gap_rows(g) -> list[tuple]:

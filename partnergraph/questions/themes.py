@@ -13,9 +13,11 @@ from dataclasses import dataclass
 
 from ..core.errors import PartnergraphError
 from ..core.namespaces import CLAIM_KINDS
-from .common import _bare, _claim_sources, _claims_sources, _links, _pool_members
+from . import index as _index
+from .common import _bare, _claim_sources, _links, _pool_members
 from .resolve import resolve_theme
 from .strength import NON_EMPIRICAL, RATINGS
+from .themerows import ThemeRow, _challenges, _contested, _reviews_of, _sources, _theme_claims, _themes
 
 __all__ = [
     "ThemeClaimRow",
@@ -36,33 +38,6 @@ __all__ = [
 
 
 # ---------------------------------------------------------------- shared helpers
-def _themes(nxg) -> list[str]:
-    return sorted(n for n, d in nxg.nodes(data=True) if d["kind"] == "theme")
-
-
-def _theme_claims(nxg, t: str) -> list[str]:
-    return sorted(u for u, _, k in nxg.in_edges(t, keys=True) if k == "in_theme")
-
-
-def _reviews_of(nxg) -> dict[str, str]:
-    """Review document → the review it is a version of: documents that state a common claim (the two versions of
-    the briefing chapter) are one review; every other document is its own."""
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        while parent.setdefault(x, x) != x:
-            x = parent[x]
-        return x
-
-    for _, d in nxg.nodes(data=True):
-        if d["kind"] == "claim" and d["derived_from"]:
-            docs = sorted(d["derived_from"])
-            root = find(docs[0])
-            for other in docs[1:]:
-                parent[find(other)] = root
-    return {doc: find(doc) for doc in parent}
-
-
 def review_columns(g) -> list[str]:
     """The review documents claims are derived from, in seed order — by seed file, then by their first claim id
     (the columns of ``gaps --by theme``)."""
@@ -75,68 +50,8 @@ def review_columns(g) -> list[str]:
     return sorted(first, key=lambda k: (nxg.nodes.get("source:" + k, {}).get("seed_file", "") or "~", first[k], k))
 
 
-def _sources(nxg, claims: list[str]) -> tuple[set[str], set[str]]:
-    """Distinct works cited directly for any of ``claims``, and those reached only through pooled bases."""
-    direct, pooled = _claims_sources(nxg, claims)
-    return direct, pooled - direct
-
-
-def _challenges(nxg, claims: list[str]) -> set[str]:
-    """Relations (claim-to-claim, ``relates`` edges) that challenge or qualify any of ``claims``."""
-    return {k for c in claims for _, _, k, e in nxg.in_edges(c, keys=True, data=True)
-            if e.get("kind") == "relates" and e.get("relation") in ("challenges", "qualifies")}
-
-
-def _contested(nxg, c: str) -> bool:
-    d = nxg.nodes[c]
-    if d.get("contested"):
-        return True
-    return any(e["stance"] in ("disputes", "qualifies") for _, e in _links(nxg, c)) or bool(_challenges(nxg, [c]))
-
-
 def _need(g, theme_arg: str) -> str:
     return resolve_theme(g, theme_arg)
-
-
-# ---------------------------------------------------------------- themes: every theme
-@dataclass(frozen=True, slots=True)
-class ThemeRow:
-    """One theme of the framework and what stands behind it.
-
-    ``claims``: claims assigned to it; ``reviews``: the review documents those claims come from;
-    ``independent_reviews``: how many reviews that is when versions of one document (sharing claims) count once;
-    ``sources``: distinct works evidencing any of its claims — a work cited by two reviews, or for two claims,
-    counts once — ``sources_direct`` of them cited one by one, ``sources_pooled`` only in pooled evidence bases;
-    ``supports`` / ``disputes`` / ``qualifies``: evidence links by stance; ``challenged``: claim-to-claim
-    relations that challenge or qualify its claims; ``contested``: any claim of it is contested.
-    """
-
-    theme: str
-    label: str
-    group: str
-    claims: int
-    reviews: tuple[str, ...]
-    independent_reviews: int
-    sources: int
-    sources_direct: int
-    sources_pooled: int
-    supports: int
-    disputes: int
-    qualifies: int
-    challenged: int
-    contested: bool
-
-
-def _theme_row(nxg, t: str, review_of: dict[str, str]) -> ThemeRow:
-    d = nxg.nodes[t]
-    claims = _theme_claims(nxg, t)
-    direct, pooled = _sources(nxg, claims)
-    stance = Counter(e["stance"] for c in claims for _, e in _links(nxg, c))
-    docs = sorted({r for c in claims for r in nxg.nodes[c]["derived_from"]})
-    return ThemeRow(t[6:], d["label"], d["group_label"], len(claims), tuple(docs),
-                    len({review_of.get(r, r) for r in docs}), len(direct | pooled), len(direct), len(pooled),
-                    stance["supports"], stance["disputes"], stance["qualifies"], len(_challenges(nxg, claims)),
-                    any(_contested(nxg, c) for c in claims))
 
 
 def themes(g, group: str | None = None) -> list[ThemeRow]:
@@ -148,20 +63,17 @@ def themes(g, group: str | None = None) -> list[ThemeRow]:
     >>> row.claims, row.reviews
     (15, ('partnershipworkingch7', 'wildridgereview'))
     """
-    nxg = g.nx
-    review_of = _reviews_of(nxg)
-    names = _themes(nxg)
+    rows = _index.theme_rows(g)
     if group is not None:
-        groups = {n: dd["label"] for n, dd in nxg.nodes(data=True) if dd["kind"] == "theme_group"}
+        groups = dict(_index.theme_groups(g))
         want = group.strip().removeprefix("theme:")
         hit = [n for n, label in groups.items() if want in (n[6:], n[6:].removeprefix("group-"))
                or want.casefold() == label.casefold()]
         if not hit:
             raise PartnergraphError(f"no theme group '{group}'",
                                     hint="groups: " + ", ".join(sorted(n[6:] for n in groups)))
-        names = [n for n in names if nxg.nodes[n]["group"] == hit[0][6:]]
-    rows = [_theme_row(nxg, t, review_of) for t in names]
-    return sorted(rows, key=lambda r: (nxg.nodes["theme:" + r.theme]["group"], r.theme))
+        rows = [r for r in rows if r[-1] == hit[0][6:]]
+    return [ThemeRow(*r[:-1]) for r in rows]
 
 
 # ---------------------------------------------------------------- theme: one theme's claims
