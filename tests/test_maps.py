@@ -275,3 +275,41 @@ def test_open_flag_opens_the_written_file(tmp_path, monkeypatch):
     r = CliRunner().invoke(main, ["map", "--kind", "Driver", "-o", str(out), "--open"])
     assert r.exit_code == 0, r.output
     assert opened == [out.resolve().as_uri()]
+
+
+def _overlapping_pairs(nodes: list[dict], gap: float = 0.0) -> list[tuple[str, str]]:
+    """Pairs of drawn nodes whose centres are closer than the sum of their sizes plus ``gap`` (every pair)."""
+    import numpy as np
+
+    pos = np.array([(n["x"], n["y"]) for n in nodes])
+    size = np.array([n["size"] for n in nodes])
+    d = np.sqrt(((pos[:, None] - pos[None]) ** 2).sum(2))
+    i, j = np.nonzero(np.triu(d < size[:, None] + size[None] + gap, 1))
+    return [(nodes[a]["id"], nodes[b]["id"]) for a, b in zip(i.tolist(), j.tolist(), strict=True)]
+
+
+@pytest.mark.parametrize("kinds", [(), ("Barrier",)], ids=["whole-map", "barriers"])
+def test_no_two_nodes_of_the_python_layout_overlap(bundled, kinds):
+    spec = map_spec(bundled, Selection(kinds=kinds), layout_threshold=0)
+    assert spec.python_layout and len(spec.nodes) > (500 if not kinds else 20)
+    assert _overlapping_pairs(spec.nodes) == []
+    # the pass keeps the padding between outlines, less its slack of 0.5 and the rounding of positions to 0.1
+    from partnergraph.outputs.maplayout import PAD
+
+    assert _overlapping_pairs(spec.nodes, PAD - 0.5 - 0.15) == []
+
+
+def test_a_crowded_group_is_pushed_apart_until_no_pair_overlaps():
+    from partnergraph.outputs.maplayout import PAD, grouped_layout
+
+    nodes = [f"n{i:03d}" for i in range(300)]
+    size = {v: 6.0 + (i % 7) * 3 for i, v in enumerate(nodes)}
+    size["n000"] = 40.0  # one big node among them
+    edges = [(nodes[0], v) for v in nodes[1:60]]  # a hub pulling its neighbours in
+    edges += [(nodes[i], nodes[i + 1]) for i in range(1, 299, 2)]
+    group = {v: "g" if i % 3 else "h" for i, v in enumerate(nodes)}
+    pos = grouped_layout(nodes, edges, size, group)
+    drawn = [{"id": v, "x": pos[v][0], "y": pos[v][1], "size": size[v]} for v in nodes]
+    assert _overlapping_pairs(drawn) == []
+    assert _overlapping_pairs(drawn, PAD - 0.5 - 0.15) == []
+    assert grouped_layout(nodes, edges, size, group) == pos
