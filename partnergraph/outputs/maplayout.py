@@ -252,9 +252,23 @@ def grouped_layout(nodes: list[str], edges: list[tuple[str, str]], radius: dict[
     return {v: (round(float(x), 1), round(float(y), 1)) for v, (x, y) in zip(nodes, pos, strict=True)}
 
 
-def _separate(pos, r, pad: float, rounds: int | None = None, slack: float = 0.5) -> None:
+SETTLE_LIMIT = 3000
+"""Up to this many nodes the overlap pass runs until no pair overlaps (:func:`_settle`); above it, 30 rounds over
+every pair (:func:`_push_apart`): on a 20,000-node map the pushes in its crowded clusters do not settle within a
+few hundred rounds, and each costs a good part of a second there."""
+
+
+def _separate(pos, r, pad: float) -> None:
+    """The last pass of the layout: no two nodes closer than ``pad`` (in place), see :data:`SETTLE_LIMIT`."""
+    if len(pos) <= SETTLE_LIMIT:
+        _settle(pos, r, pad)
+    else:
+        _push_apart(pos, r, pad)
+
+
+def _settle(pos, r, pad: float, rounds: int = 500, slack: float = 0.5) -> None:
     """Push apart every two nodes whose outlines are closer than ``pad`` (in place), round after round until no
-    pair is closer than ``pad - slack`` or ``rounds`` have run (default :func:`separate_rounds`); in a crowded
+    pair is closer than ``pad - slack`` or ``rounds`` have run; in a crowded
     cluster the pushes settle towards ``pad`` only asymptotically, so without a slack the rounds never end. The
     first round checks every
     pair near enough to touch (ordinary nodes in a grid; the few big ones, reviews and hubs, against every node
@@ -264,8 +278,6 @@ def _separate(pos, r, pad: float, rounds: int | None = None, slack: float = 0.5)
     import numpy as np
 
     n = len(pos)
-    if rounds is None:
-        rounds = separate_rounds(n)
     cap = float(np.percentile(r, 99)) if n > 100 else float(r.max())
     big = np.flatnonzero(r > cap)
     reach = 2 * cap + pad
@@ -305,7 +317,34 @@ def _separate(pos, r, pad: float, rounds: int | None = None, slack: float = 0.5)
         moved = np.unique(np.concatenate([i, j]))
 
 
-def separate_rounds(n: int) -> int:
-    """The most rounds of the overlap pass for a map of ``n`` nodes: 1,000 up to 2,000 nodes, then fewer (a round
-    over the nodes still overlapping costs more on a big map; 200 at 20,000 nodes), never under 100."""
-    return max(100, min(1000, 4_000_000 // max(n, 1)))
+
+def _push_apart(pos, r, pad: float, rounds: int = 30) -> None:
+    """Push apart every two nodes whose outlines are closer than ``pad`` (in place), for at most ``rounds``
+    rounds, each over every pair near enough to touch (some pairs may still overlap after the last). Pairs of
+    ordinary nodes are found in a grid; the few big ones (reviews, hubs) are checked against every node."""
+    import numpy as np
+
+    n = len(pos)
+    cap = float(np.percentile(r, 99)) if n > 100 else float(r.max())
+    big = np.flatnonzero(r > cap)
+    reach = 2 * cap + pad
+    big_reach = (float(r[big].max()) + float(r.max()) + pad) * 1.01 if len(big) else 0.0
+    for _ in range(rounds):
+        i, j = near_pairs(pos, reach)
+        if len(big):  # every node a big one can touch, in the order (big node, then node) of all pairs
+            bi, bj = near_of(pos, big, big_reach)
+            i, j = np.concatenate([i, bi]), np.concatenate([j, bj])
+        if not len(i):
+            return
+        delta = pos[i] - pos[j]
+        d = np.sqrt((delta ** 2).sum(1)) + 1e-6
+        need = r[i] + r[j] + pad - d
+        bad = need > 0
+        if not bad.any():
+            return
+        i, j, delta, d, need = i[bad], j[bad], delta[bad], d[bad], need[bad]
+        push = (need / 2 / d)[:, None] * delta * 1.05
+        disp = np.zeros_like(pos)
+        _scatter_add(disp, i, push)
+        _scatter_add(disp, j, -push)
+        pos += disp
