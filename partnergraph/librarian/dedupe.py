@@ -66,6 +66,12 @@ _PREPRINT_VENUES = re.compile(r"arxiv|biorxiv|medrxiv|ssrn|preprint|research squ
 _PREPRINT_DOIS = ("10.48550/", "10.1101/", "10.2139/", "10.21203/", "10.31219/", "10.20944/")
 _CHAPTER = {"incollection", "inbook"}
 _BOOKLIKE = {"book", "proceedings", "mvbook", "collection"}
+_DOI_PREFIX = re.compile(r"^(https?://(dx\.)?doi\.org/|doi:\s*)", re.I)
+_NOT_ISBN = re.compile(r"[^0-9Xx]")
+_WORD = re.compile(r"[a-z0-9]+")
+_YEAR = re.compile(r"\d{4}")
+_ISBN_SEP = re.compile(r"[;,\s]+")
+_NON_DIGITS = re.compile(r"\D+")
 _STOP = {"a", "an", "the", "of", "and", "for", "in", "on", "to", "with", "at", "by", "from", "is", "are", "how"}
 
 
@@ -101,13 +107,13 @@ class Match:
 def normalise_doi(doi: str) -> str:
     """``https://doi.org/10.1000/ABC`` → ``10.1000/abc``."""
     doi = doi.strip()
-    doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:\s*)", "", doi, flags=re.I)
+    doi = _DOI_PREFIX.sub("", doi)
     return doi.strip().lower()
 
 
 def isbn13(isbn: str) -> str:
     """An ISBN as 13 digits (ISBN-10 converted); '' if it has the wrong length."""
-    digits = re.sub(r"[^0-9Xx]", "", isbn).upper()
+    digits = _NOT_ISBN.sub("", isbn).upper()
     if len(digits) == 10:
         core = "978" + digits[:9]
         check = (10 - sum((1 if i % 2 == 0 else 3) * int(c) for i, c in enumerate(core)) % 10) % 10
@@ -117,19 +123,19 @@ def isbn13(isbn: str) -> str:
 
 def normalise_title(title: str) -> str:
     folded = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
-    return " ".join(re.findall(r"[a-z0-9]+", folded))
+    return " ".join(_WORD.findall(folded))
 
 
 @functools.lru_cache(maxsize=1 << 14)
 def normalise_name(name: str) -> str:
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    return "".join(re.findall(r"[a-z0-9]+", folded))
+    return "".join(_WORD.findall(folded))
 
 
 def record_from_fields(key: str, entry_type: str, fields: dict[str, str], surnames: list[str]) -> Record:
     """Build a :class:`Record` from decoded fields and family names (organisations whole)."""
-    year_m = re.search(r"\d{4}", fields.get("year") or fields.get("date", ""))
-    isbns = frozenset(i for i in (isbn13(x) for x in re.split(r"[;,\s]+", fields.get("isbn", ""))) if i)
+    year_m = _YEAR.search(fields.get("year") or fields.get("date", ""))
+    isbns = frozenset(i for i in (isbn13(x) for x in _ISBN_SEP.split(fields.get("isbn", ""))) if i)
     doi = normalise_doi(fields.get("doi", ""))
     venue = " ".join(fields.get(n, "") for n in ("journal", "journaltitle", "howpublished", "publisher",
                                                   "eprinttype", "archiveprefix", "institution"))
@@ -138,7 +144,7 @@ def record_from_fields(key: str, entry_type: str, fields: dict[str, str], surnam
     return Record(key, entry_type.lower(), normalise_title(fields.get("title", "")),
                   frozenset(n for n in (normalise_name(s) for s in surnames) if n),
                   int(year_m.group(0)) if year_m else None, doi, isbns,
-                  fields.get("volume", "").strip().lower(), re.sub(r"\D+", "-", fields.get("pages", "")).strip("-"),
+                  fields.get("volume", "").strip().lower(), _NON_DIGITS.sub("-", fields.get("pages", "")).strip("-"),
                   preprint, fields.get("number", fields.get("issue", "")).strip().lower(),
                   normalise_title(fields.get("journal") or fields.get("journaltitle") or fields.get("booktitle", "")))
 
@@ -149,14 +155,14 @@ def record_from_source(source) -> Record:
     return record_from_fields(source.key, source.entry_type, source.fields, [p.family for p in people])
 
 
-_RAPIDFUZZ: list = []  # (token_sort_ratio, process.extract), imported on first use
+_RAPIDFUZZ: list = []  # (token_sort_ratio, process.extract, ratio), imported on first use
 
 
 def _rapidfuzz():
     if not _RAPIDFUZZ:
         from rapidfuzz import fuzz, process
 
-        _RAPIDFUZZ.extend((fuzz.token_sort_ratio, process.extract))
+        _RAPIDFUZZ.extend((fuzz.token_sort_ratio, process.extract, fuzz.ratio))
     return _RAPIDFUZZ
 
 
@@ -175,10 +181,8 @@ def _similar_titles(words: str, others: list[str]) -> list[int]:
     """Indices of ``others`` (titles as :func:`_sorted_words`) at least :data:`TITLE_THRESHOLD` similar to
     ``words`` by ``ratio`` of the sorted words, i.e. ``token_sort_ratio`` of the titles (one call into rapidfuzz
     for them all): the only ones :func:`compare` can match on their titles."""
-    from rapidfuzz import fuzz, process
-
-    return [i for _, _, i in process.extract(words, others, scorer=fuzz.ratio, score_cutoff=TITLE_THRESHOLD - 1e-6,
-                                             limit=None)]
+    extract, ratio = _rapidfuzz()[1:]
+    return [i for _, _, i in extract(words, others, scorer=ratio, score_cutoff=TITLE_THRESHOLD - 1e-6, limit=None)]
 
 
 def compare(a: Record, b: Record) -> Match | None:
@@ -307,14 +311,15 @@ class DedupeIndex:
     def _by_name_year(self, r: Record, out: set[str]) -> None:
         """Entries sharing a family name with ``r`` and a year within one — or with no year on a side. The rule
         is symmetric (``k`` is a candidate of ``r`` exactly when ``r`` is one of ``k``)."""
-        for s in r.surnames:
-            if r.year is None:  # r sits in (s, no year); it meets every entry of s
-                for y in self._years.get(s, ()):
-                    out.update(self._name_year[(s, y)])
-            else:
-                for y in (r.year - 1, r.year, r.year + 1):
-                    out.update(self._name_year.get((s, y), ()))
-            out.update(self._name_no_year.get(s, ()))
+        name_year, no_year, empty = self._name_year, self._name_no_year, ()
+        if r.year is None:  # r sits in (s, no year); it meets every entry of s
+            for s in r.surnames:
+                out.update(no_year.get(s, empty), *(name_year[(s, y)] for y in self._years.get(s, empty)))
+        else:
+            y0, y1, y2 = r.year - 1, r.year, r.year + 1
+            for s in r.surnames:
+                out.update(name_year.get((s, y0), empty), name_year.get((s, y1), empty),
+                           name_year.get((s, y2), empty), no_year.get(s, empty))
 
     def candidates(self, r: Record, near: set[str] | None = None) -> set[str]:
         """Keys of the entries ``r`` is compared with. ``near``, when given, receives the entries sharing a
@@ -377,9 +382,11 @@ class DedupeIndex:
         if near is None:
             near = set()
             self._by_name_year(r, near)
-        near = near - {r.key}
         if r.title:  # then only an untitled entry qualifies
-            near &= self._untitled
+            near = near & self._untitled
+            near.discard(r.key)
+        else:
+            near = near - {r.key}
         for k in sorted(near):
             o = self.records[k]
             if (not o.title or not r.title) and o.year == r.year and o.surnames & r.surnames and not (
