@@ -152,6 +152,10 @@ def test_ruling_out_by_title_keeps_every_match_compare_finds(recs):
     assert index.matches(last) == expect
     near: set[str] = set()
     assert index.matches(last, near) == expect and index.possible(last, near) == index.possible(last)
+    untitled_hint = sorted(a.key for a in recs[:-1] if last.year is not None and last.surnames
+                           and (not a.title or not last.title) and a.year == last.year
+                           and a.surnames & last.surnames and not (a.doi and last.doi))
+    assert index.possible(last) == untitled_hint
 
 
 @settings(max_examples=100, deadline=None)
@@ -169,6 +173,13 @@ def test_index_is_incremental():
     assert [m.key_b for m in idx.matches(r)] == ["a"]
     idx.add(r)
     assert {m.key_b for m in idx.matches(rec("c", title=TITLE, year=1990))} == {"a", "b"}
+
+
+def test_a_key_added_again_is_matched_on_its_latest_title():
+    idx = DedupeIndex([rec("a", title="Collaborating finding common ground", year=1989)])
+    idx.add(rec("a", title=TITLE, year=1989))
+    assert [m.key_b for m in idx.matches(rec("b", title=TITLE, year=1989))] == ["a"]
+    assert idx.matches(rec("c", title="Collaborating finding common ground", year=1989)) == []
 
 
 def test_possible_match_with_an_untitled_entry():

@@ -77,8 +77,7 @@ def add_entries(files: list[str | Path], data=None, *, dry_run: bool = False, lo
                     known.setdefault(e.key.lower(), src)
                 key = e.key if e.key and keeps_own_key(e.key, src, taken) else key_for(src, taken)
                 rec = record_from_source(Source(key, src.entry_type, src.fields, 0, 0, src.authors, src.editors))
-                near: set[str] = set()  # the same name and year: gathered once, for matches and possible
-                found = index.matches(rec, near)
+                found = index.matches(rec)
                 dup = next((m for m in found if m.kind == "duplicate"), None)
                 if dup is not None:
                     plan.rows.append(AddRow(where, e.line, "duplicate", dup.key_b, dup.reason, unit))
@@ -91,7 +90,7 @@ def add_entries(files: list[str | Path], data=None, *, dry_run: bool = False, lo
                         alias = (("ids", "{" + e.key + "}"),)  # the old key stays citable (biblatex, JabRef, BBT)
                 details.extend(f"{m.reason.split(':')[0]} of {m.key_b}" for m in found if m.kind == "version")
                 details.extend(f"may be the incomplete entry {k} (same name and year): check, then 'bib merge'"
-                               for k in index.possible(rec, near))
+                               for k in index.possible(rec))
                 details.extend(e.notes)
                 bad = _identifier_problems(src)
                 if bad:  # written where bib lint does not reject it, and said so: nothing lost, nothing rejected

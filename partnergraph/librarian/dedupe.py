@@ -271,6 +271,13 @@ class DedupeIndex:
         self._df: Counter = Counter()
         self._untitled: set[str] = set()
         self._words: dict[str, str] = {}  # key → the title's words sorted (what token_sort_ratio compares)
+        # beside each name, year, word and fingerprint block: its titles' sorted words, in the block's order
+        # (what matches() scores without looking each key up; exact while no key is added twice)
+        self._name_year_w: dict[tuple[str, int], list[str]] = defaultdict(list)
+        self._name_no_year_w: dict[str, list[str]] = defaultdict(list)
+        self._word_w: dict[str, list[str]] = defaultdict(list)
+        self._fingerprint_w: dict[str, list[str]] = defaultdict(list)
+        self._readded = False  # a key added twice: its blocks' words may be an older title's, so look them up
         records = list(records or ())
         tokens = [set(_title_tokens(r.title)) for r in records]
         for toks in tokens:
@@ -289,8 +296,10 @@ class DedupeIndex:
         self._add(r, toks)
 
     def _add(self, r: Record, toks: set[str]) -> None:
+        if r.key in self.records:
+            self._readded = True
         self.records[r.key] = r
-        self._words[r.key] = _sorted_words(r.title)
+        self._words[r.key] = words = _sorted_words(r.title)
         if r.doi:
             self._doi[r.doi].append(r.key)
         for i in r.isbns:
@@ -298,13 +307,18 @@ class DedupeIndex:
         for s in r.surnames:
             if r.year is not None:
                 self._name_year[(s, r.year)].append(r.key)
+                self._name_year_w[(s, r.year)].append(words)
                 self._years[s].add(r.year)
             else:
                 self._name_no_year[s].append(r.key)
+                self._name_no_year_w[s].append(words)
         for t in self._rare(r, toks=toks):
             self._word[t].append(r.key)
+            self._word_w[t].append(words)
         if r.title:
-            self._fingerprint[" ".join(sorted(toks))].append(r.key)  # _fingerprint(r.title)
+            fp = " ".join(sorted(toks))  # _fingerprint(r.title)
+            self._fingerprint[fp].append(r.key)
+            self._fingerprint_w[fp].append(words)
         else:
             self._untitled.add(r.key)
 
@@ -363,31 +377,73 @@ class DedupeIndex:
             keep.update(keys[i] for i in _similar_titles(_sorted_words(r.title), others))
         return sorted(keep)
 
+    def _worth(self, r: Record) -> list[str]:
+        """``worth_comparing(r, candidates(r))`` but for the shortcut of two candidates or fewer (compared
+        whatever their titles; none of them can match on a title it does not share): the candidates with the
+        same DOI, a shared ISBN or a title at least :data:`TITLE_THRESHOLD` similar. The blocks are scored as
+        they stand, one list of keys and one of titles (a key in two blocks is scored twice, to the same
+        effect), without building the set of candidates."""
+        keep: set[str] = set()
+        if r.doi:
+            keep.update(self._doi.get(r.doi, ()))
+        for i in r.isbns:
+            keep.update(self._isbn.get(i, ()))
+        if r.title:
+            keys: list[str] = []
+            words: list[str] = []
+            empty: list[str] = []
+            name_year, name_year_w = self._name_year, self._name_year_w
+            for s in r.surnames:
+                if r.year is None:
+                    for y in self._years.get(s, ()):
+                        keys += name_year[(s, y)]
+                        words += name_year_w[(s, y)]
+                else:
+                    for y in (r.year - 1, r.year, r.year + 1):
+                        if (s, y) in name_year:
+                            keys += name_year[(s, y)]
+                            words += name_year_w[(s, y)]
+                keys += self._name_no_year.get(s, empty)
+                words += self._name_no_year_w.get(s, empty)
+            for t in self._rare(r):
+                block = self._word.get(t, empty)
+                if len(block) <= self.WORD_CAP:
+                    keys += block
+                    words += self._word_w.get(t, empty)
+            fp = _fingerprint(r.title)
+            keys += self._fingerprint.get(fp, empty)
+            words += self._fingerprint_w.get(fp, empty)
+            keep.update(keys[i] for i in _similar_titles(_sorted_words(r.title), words))
+        keep.discard(r.key)
+        return sorted(keep)
+
     def matches(self, r: Record, near: set[str] | None = None) -> list[Match]:
         """Every record in the index that ``r`` duplicates (or is a version of), best first (``near``: as for
-        :meth:`candidates`)."""
-        found = [m for k in self.worth_comparing(r, self.candidates(r, near))
-                 if (m := compare(r, self.records[k])) is not None]
+        :meth:`candidates`; without it the candidates are scored block by block, never gathered into a set)."""
+        keys = self.worth_comparing(r, self.candidates(r, near)) if near is not None or self._readded else \
+            self._worth(r)
+        found = [m for k in keys if (m := compare(r, self.records[k])) is not None]
         found.sort(key=lambda m: (m.kind != "duplicate", -m.score, m.key_b))
         return found
 
 
     def possible(self, r: Record, near: set[str] | None = None) -> list[str]:
         """Keys of entries with no title (an incomplete entry known by name and year) that ``r`` may be:
-        the same first family name and year. Not a duplicate by the rules; a hint for the librarian. ``near``:
-        what :meth:`candidates` gathered for ``r`` by name and year, if it has (and the index is unchanged since)."""
+        the same first family name and year. Not a duplicate by the rules; a hint for the librarian. ``near`` (what
+        :meth:`candidates` gathered for ``r`` by name and year) is accepted and not needed: the answer lies in
+        ``r``'s own (name, year) blocks."""
         if r.year is None or not r.surnames:
             return []
         out = []
-        if near is None:
-            near = set()
-            self._by_name_year(r, near)
+        # what qualifies has r's year and one of its names: it is in a (name, r.year) block, all of them a part
+        # of what _by_name_year gathers (``near``), so those blocks alone give the same answer
+        same: set[str] = set()
+        for s in r.surnames:
+            same.update(self._name_year.get((s, r.year), ()))
         if r.title:  # then only an untitled entry qualifies
-            near = near & self._untitled
-            near.discard(r.key)
-        else:
-            near = near - {r.key}
-        for k in sorted(near):
+            same &= self._untitled
+        same.discard(r.key)
+        for k in sorted(same):
             o = self.records[k]
             if (not o.title or not r.title) and o.year == r.year and o.surnames & r.surnames and not (
                     o.doi and r.doi):
