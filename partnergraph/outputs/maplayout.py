@@ -35,6 +35,24 @@ def _scatter_add(disp, idx, f) -> None:
     disp[:, 1] += np.bincount(idx, weights=f[:, 1], minlength=n)
 
 
+def _grid(pos, cut: float):
+    """The points of ``pos`` in a grid of ``cut``-sized cells: the grid's width in cells, each point's cell key,
+    the points in key order, their sorted keys, and each distinct key with where it starts and how many points
+    it holds (one empty cell of margin on every side)."""
+    import numpy as np
+
+    cx = np.floor(pos[:, 0] / cut).astype(np.int64)
+    cy = np.floor(pos[:, 1] / cut).astype(np.int64)
+    cx -= cx.min()
+    cy -= cy.min()
+    width = int(cx.max()) + 3
+    key = (cy + 1) * width + (cx + 1)
+    order = np.argsort(key, kind="stable")
+    skey = key[order]
+    uniq, start, counts = np.unique(skey, return_index=True, return_counts=True)
+    return width, key, order, skey, uniq, start, counts
+
+
 def near_pairs(pos, cut: float):
     """Every pair ``(i, j)``, ``i != j`` once, of points closer than ``cut``: points are binned in a grid of
     ``cut``-sized cells and only the cell and its neighbours are searched (numpy, no pair loop in Python).
@@ -47,15 +65,7 @@ def near_pairs(pos, cut: float):
     import numpy as np
 
     n = len(pos)
-    cx = np.floor(pos[:, 0] / cut).astype(np.int64)
-    cy = np.floor(pos[:, 1] / cut).astype(np.int64)
-    cx -= cx.min()
-    cy -= cy.min()
-    width = int(cx.max()) + 3
-    key = (cy + 1) * width + (cx + 1)
-    order = np.argsort(key, kind="stable")
-    skey = key[order]
-    uniq, start, counts = np.unique(skey, return_index=True, return_counts=True)
+    width, key, order, skey, uniq, start, counts = _grid(pos, cut)
     ii, jj = [], []
     for dx, dy in ((0, 0), (1, 0), (-1, 1), (0, 1), (1, 1)):
         target = skey + dy * width + dx
@@ -90,15 +100,7 @@ def near_of(pos, who, cut: float):
     import numpy as np
 
     who = np.asarray(who, dtype=np.int64)
-    cx = np.floor(pos[:, 0] / cut).astype(np.int64)
-    cy = np.floor(pos[:, 1] / cut).astype(np.int64)
-    cx -= cx.min()
-    cy -= cy.min()
-    width = int(cx.max()) + 3
-    key = (cy + 1) * width + (cx + 1)
-    order = np.argsort(key, kind="stable")
-    skey = key[order]
-    uniq, start, counts = np.unique(skey, return_index=True, return_counts=True)
+    width, key, order, skey, uniq, start, counts = _grid(pos, cut)
     ii, jj = [], []
     for dx in (-1, 0, 1):
         for dy in (-1, 0, 1):
