@@ -33,7 +33,7 @@ from ..core.namespaces import RDF, RDFS, SH
 from ..files.answers import cache_dir
 from ..files.atomic import write_atomic_bytes
 
-__all__ = ["CLASS_READS", "query_reads", "shapes_read"]
+__all__ = ["CLASS_READS", "query_reads", "shapes_read", "with_queries"]
 
 #: what ``sh:class``, ``sh:targetClass`` and an implicit class target read
 CLASS_READS = frozenset({RDF + "type", RDFS + "subClassOf"})
@@ -67,12 +67,18 @@ def shapes_read(shapes, queries: Mapping | None = None) -> frozenset[str] | None
                 iris.add(term.value)
         if p in (SH + "select", SH + "ask"):
             texts.append((queries or {}).get(q.subject) or q.object.value)
+    return with_queries(iris, texts)
+
+
+def with_queries(iris, texts) -> frozenset[str] | None:
+    """``iris`` and every predicate the SPARQL ``texts`` can read, or ``None`` when one of them can read anything."""
+    found = set(iris)
     for text in texts:
         reads = query_reads(text)
         if reads is None:
             return None
-        iris |= reads
-    return frozenset(iris)
+        found |= reads
+    return frozenset(found)
 
 
 def query_reads(text: str) -> frozenset[str] | None:

@@ -28,7 +28,7 @@ from ..core.namespaces import PGID, RDF, RDFS, SH, XSD
 from ..files.bibtex import BibLibrary
 from ..store.bibrdf import Lit, source_triples
 from ..store.embedded import GRAPH_SOURCES, sources_nquads_chunks
-from .reads import CLASS_READS, query_reads, shapes_read
+from .reads import CLASS_READS, shapes_read, with_queries
 
 SKOLEM = "urn:x-partnergraph:bnode:"
 
@@ -170,12 +170,7 @@ def _jobs_read(shapes, jobs: list[_Job]) -> frozenset[str] | None:
             found.update(p.value for p in _objects(shapes, job.shape, _sh(t)))
         for t in _objects(shapes, job.shape, _sh("target")):
             queries.extend(sel.value for sel in _objects(shapes, t, _sh("select")))
-    for text in queries:
-        reads = query_reads(text)
-        if reads is None:
-            return None
-        found |= reads
-    return frozenset(found)
+    return with_queries(found, queries)
 
 
 def _focus_nodes(data, shapes, shape) -> list:
