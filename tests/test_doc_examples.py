@@ -230,6 +230,20 @@ def _environment() -> dict[str, str]:
 MARK = "\x1f@@command"
 
 
+def _drain(master: int) -> list[bytes]:
+    """What is left to read on a terminal whose shell has exited: until it is empty for a moment or closed."""
+    left = []
+    while select.select([master], [], [], 0.2)[0]:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # every end of the terminal closed: all of it is read
+            break
+        if not chunk:
+            break
+        left.append(chunk)
+    return left
+
+
 def run_block(block: Block, work: Path, shims: Path) -> list[list[str]]:
     """Each command's output as the terminal shows it, ``[exit N]`` after one that fails. The block's shell is
     its own session on its own terminal; whatever it leaves running is killed when it ends."""
@@ -256,7 +270,10 @@ def run_block(block: Block, work: Path, shims: Path) -> list[list[str]]:
                     break
                 chunks.append(chunk)
             elif os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None:
-                break  # the shell is done and its output read (a job it left behind is ended below)
+                # the shell is done, but what it wrote between the last look and its exit may still wait in the
+                # terminal: read it all (a job it left behind, holding the terminal, is ended below)
+                chunks.extend(_drain(master))
+                break
             elif time.monotonic() > deadline:
                 raise AssertionError(f"{block.id}: the block did not finish in {BLOCK_SECONDS} s")
     finally:
@@ -387,6 +404,25 @@ def test_a_block_leaves_nothing_running(tmp_path, shims):
     while status.exists() and "\tZ" not in status.read_text() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not status.exists() or "\tZ" in status.read_text(), "the block's background job is still running"
+
+
+def test_what_a_shell_writes_just_before_it_exits_is_read(tmp_path, shims, monkeypatch):
+    """The worst order of events: the harness looks at the terminal, finds nothing yet, and by its next look
+    the shell has written its last lines and exited. Those lines are still read."""
+    real = select.select
+    first = [True]
+
+    def late_look(r, w, x, timeout=None):
+        if first[0]:  # the first look: long enough for the whole block to run and exit, and nothing seen
+            first[0] = False
+            time.sleep(2)
+            return [], [], []
+        return real(r, w, x, timeout)
+
+    monkeypatch.setattr(select, "select", late_look)
+    block = Block(ROOT / "README.md", 0, "console", "$ printf 'one\\ntwo\\n'\n$ echo three\n")
+    block.commands = _commands(block)
+    assert run_block(block, tmp_path, shims) == [["one", "two"], ["three"]]
 
 
 # ------------------------------------------------------------------ the harness itself
