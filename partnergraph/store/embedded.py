@@ -294,6 +294,8 @@ def sparql_error_words(query: str, line: int, column: int | None, msg: str) -> t
 
     >>> sparql_error_words("SELECT ?x WHERE { ?x a foo:Bar }", 1, 31, "expected one of Prefix not found, [':']")
     (1, 24, "unknown prefix 'foo:'")
+    >>> sparql_error_words("SELECT ?x WHERE { ?x a pg:Benefit", 1, 34, 'expected one of ",", ".", ";", "}"')
+    (1, 34, "unexpected end of the query; expected one of ',' '.' ';' '}'")
     """
     rows = query.split("\n")
     # an undeclared prefix at or before the stop is the likeliest cause, whatever the parser says
@@ -319,10 +321,10 @@ def sparql_error_words(query: str, line: int, column: int | None, msg: str) -> t
     row = rows[line - 1] if 0 < line <= len(rows) else ""
     rest = row[(column or 1) - 1:].strip() if column else ""
     found = f"'{rest.split()[0][:20]}'" if rest else (
-        "the end of the query" if line >= len(rows) else "the end of the line")
+        "end of the query" if line >= len(rows) else "end of the line")
     said = f"unexpected {found}"
     if words:
-        said += "; expected " + ", ".join(words[:6]) + (", …" if len(words) > 6 else "")
+        said += "; expected one of " + " ".join(f"'{w}'" for w in words[:6]) + (" …" if len(words) > 6 else "")
     elif not m:
         said += f" ({msg[:80]})"
     return line, column, said
