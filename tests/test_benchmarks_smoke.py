@@ -106,3 +106,26 @@ def test_runner_writes_results_only_when_asked(tmp_path):
     assert out.returncode == 0, out.stderr[-2000:]
     assert "| target |" in out.stdout and "printed only" in out.stdout
     assert tracked.read_bytes() == before
+
+
+def test_shacl_engines_compare_on_the_tiny_data(tmp_path):
+    """benchmarks/shacl_engines.py on the tiny fixture, one run: pySHACL's row and partnergraph's are there and
+    agree; an optional engine that is not installed is a row that says so (CI installs none of them)."""
+    from conftest import TINY_BIB, TINY_TTL
+
+    d = tmp_path / "tiny"
+    d.mkdir()
+    (d / "sources.bib").write_text(TINY_BIB, encoding="utf-8")
+    (d / "claims.ttl").write_text(TINY_TTL.replace("pg:stance pg:Supports", "pg:stance pg:Maybe", 1),
+                                  encoding="utf-8")
+    out = subprocess.run([sys.executable, str(BENCH / "shacl_engines.py"), "--data", str(d), "--runs", "1",
+                          "--no-cases", "--no-probe", "--work", str(tmp_path / "work")],
+                         capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr[-2000:]
+    rows = {line.split("|")[1].strip(): [c.strip() for c in line.split("|")[1:-1]]
+            for line in out.stdout.splitlines() if line.startswith("| ") and not line.startswith("| engine")}
+    assert "pySHACL: 1 results" in out.stdout  # the broken stance: a violation to agree on
+    assert rows["pyshacl"][2] == "ok" and rows["partnergraph run_shacl"][2] == "ok"
+    assert rows["partnergraph run_shacl"][4:8] == [rows["pyshacl"][4], "yes", "0", "0"]
+    for name in ("pyrudof", "pyshacl-turbo", "shacl-rust", "maplib"):
+        assert name in rows  # installed or not, each engine is a row
