@@ -416,7 +416,8 @@ def main(argv: list[str] | None = None) -> int:
             counts = generate(n, data)
         else:
             counts = None
-        triples = inproc("import json,sys,pyoxigraph as ox\nfrom partnergraph.files.datadir import DataDir\nfrom partnergraph.store.embedded import load_store\n"
+        triples = inproc("import json,sys,pyoxigraph as ox\nfrom partnergraph.files.datadir import DataDir\n"
+                         "from partnergraph.store.embedded import load_store\n"
                          "st,_=load_store(DataDir.open(sys.argv[1]))\nprint(json.dumps({'n': len(st)}))",
                          [str(data)])["n"]
         info[label] = (f"{n} sources, {triples:,} triples"

@@ -34,11 +34,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=ROOT / "docs" / "img")
     args = ap.parse_args(argv)
 
-    from partnergraph.outputs.gapmap import render_gap_matrix
-    from partnergraph.outputs.maps import write_map
     from playwright.sync_api import sync_playwright
 
     import partnergraph as pg
+    from partnergraph.outputs.gapmap import render_gap_matrix
+    from partnergraph.outputs.maps import write_map
 
     g = pg.load()
     nxg = g.nx

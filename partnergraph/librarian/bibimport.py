@@ -389,7 +389,7 @@ def read_bib(path: Path, text: str | None = None) -> ImportFile:
     for key, value in raw_strings:
         notes: list[str] = []
         strings[key.lower()] = bib_value(value, strings, notes)[1:-1]
-    for line, (entry_type, key, raw_fields) in zip(entry_lines, raw_entries):
+    for line, (entry_type, key, raw_fields) in zip(entry_lines, raw_entries, strict=True):
         if line in bad_lines:
             continue
         notes = []
