@@ -230,20 +230,6 @@ def _environment() -> dict[str, str]:
 MARK = "\x1f@@command"
 
 
-def _drain(master: int) -> list[bytes]:
-    """What is left to read on a terminal whose shell has exited: until it is empty for a moment or closed."""
-    left = []
-    while select.select([master], [], [], 0.2)[0]:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:  # every end of the terminal closed: all of it is read
-            break
-        if not chunk:
-            break
-        left.append(chunk)
-    return left
-
-
 def run_block(block: Block, work: Path, shims: Path) -> list[list[str]]:
     """Each command's output as the terminal shows it, ``[exit N]`` after one that fails. The block's shell is
     its own session on its own terminal; whatever it leaves running is killed when it ends."""
@@ -259,9 +245,10 @@ def run_block(block: Block, work: Path, shims: Path) -> list[list[str]]:
     os.close(slave)
     chunks = []
     deadline = time.monotonic() + BLOCK_SECONDS
+    exited = False
     try:
         while True:
-            if select.select([master], [], [], 0.1)[0]:
+            if select.select([master], [], [], 0.2 if exited else 0.1)[0]:
                 try:
                     chunk = os.read(master, 65536)
                 except OSError:  # every end of the terminal closed
@@ -269,11 +256,10 @@ def run_block(block: Block, work: Path, shims: Path) -> list[list[str]]:
                 if not chunk:
                     break
                 chunks.append(chunk)
+            elif exited:
+                break  # the shell is done and all it wrote is read (a job it left behind is ended below)
             elif os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None:
-                # the shell is done, but what it wrote between the last look and its exit may still wait in the
-                # terminal: read it all (a job it left behind, holding the terminal, is ended below)
-                chunks.extend(_drain(master))
-                break
+                exited = True  # what it wrote between the last look and its exit may still wait: read on
             elif time.monotonic() > deadline:
                 raise AssertionError(f"{block.id}: the block did not finish in {BLOCK_SECONDS} s")
     finally:
