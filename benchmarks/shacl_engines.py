@@ -41,16 +41,6 @@ SH = "http://www.w3.org/ns/shacl#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 COMPLEX = "(complex)"
 
-#: (row name, the PyPI package whose version is reported)
-ENGINES = [
-    ("pyshacl", "pyshacl"),
-    ("shacl (bare engine)", "shacl"),
-    ("partnergraph run_shacl", "shacl"),
-    ("pyrudof", "pyrudof"),
-    ("pyshacl-turbo", "pyshacl-turbo"),
-    ("shacl-rust", "shacl-rust"),
-    ("maplib", "maplib"),
-]
 REFERENCE = "pyshacl"
 OURS = "partnergraph run_shacl"
 
@@ -289,21 +279,21 @@ def _run_maplib(data: Path, shapes: Path):
     return report, results
 
 
+#: row name → (its runner, the module it imports, the PyPI package whose version is reported), in table order
 RUNNERS = {
-    "pyshacl": (_run_pyshacl, "pyshacl"),
-    "shacl (bare engine)": (_run_shacl_bare, "shacl"),
-    "partnergraph run_shacl": (_run_partnergraph, "shacl"),
-    "pyrudof": (_run_pyrudof, "pyrudof"),
-    "pyshacl-turbo": (_run_turbo, "pyshacl_turbo"),
-    "shacl-rust": (_run_shacl_rust, "shacl_rust"),
-    "maplib": (_run_maplib, "maplib"),
+    "pyshacl": (_run_pyshacl, "pyshacl", "pyshacl"),
+    "shacl (bare engine)": (_run_shacl_bare, "shacl", "shacl"),
+    "partnergraph run_shacl": (_run_partnergraph, "shacl", "shacl"),
+    "pyrudof": (_run_pyrudof, "pyrudof", "pyrudof"),
+    "pyshacl-turbo": (_run_turbo, "pyshacl_turbo", "pyshacl-turbo"),
+    "shacl-rust": (_run_shacl_rust, "shacl_rust", "shacl-rust"),
+    "maplib": (_run_maplib, "maplib", "maplib"),
 }
 
 
 def worker(name: str, data: Path, shapes: Path, runs: int) -> dict:
     """One engine on the two files, ``runs`` times: what a row of the table needs, as JSON."""
-    run, module = RUNNERS[name]
-    package = dict(ENGINES)[name]
+    run, module, package = RUNNERS[name]
     out: dict = {"engine": name, "version": _version(package), "times": [], "results": None, "error": None}
     try:
         __import__(module)
@@ -381,14 +371,14 @@ def run_engine(name: str, data: Path, shapes: Path, runs: int, timeout: float) -
                            env={**os.environ, "PYTHONPATH": os.pathsep.join(
                                [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])})
     except subprocess.TimeoutExpired:
-        return {"engine": name, "version": _version(dict(ENGINES)[name]), "status": "timed out",
+        return {"engine": name, "version": _version(RUNNERS[name][2]), "status": "timed out",
                 "error": f"no answer in {timeout:.0f} s", "times": [], "results": None}
     last = p.stdout.strip().splitlines()[-1] if p.stdout.strip() else ""
     try:
         return json.loads(last)
     except json.JSONDecodeError:
         tail = (p.stderr.strip().splitlines() or ["no output"])[-1][:300]
-        return {"engine": name, "version": _version(dict(ENGINES)[name]), "status": "crashed",
+        return {"engine": name, "version": _version(RUNNERS[name][2]), "status": "crashed",
                 "error": f"exit {p.returncode}: {tail}", "times": [], "results": None}
 
 
@@ -514,7 +504,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="the feature probes (sh:sparql, SPARQL targets; default: yes)")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--timeout", type=float, default=1800, help="seconds an engine gets on one data set")
-    ap.add_argument("--engines", default=",".join(e for e, _ in ENGINES), help="comma-separated row names")
+    ap.add_argument("--engines", default=",".join(RUNNERS), help="comma-separated row names")
     ap.add_argument("--work", type=Path, help="where the inputs are written (default: a temporary folder)")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--data-file", type=Path, help=argparse.SUPPRESS)
